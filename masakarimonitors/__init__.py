@@ -11,3 +11,11 @@
 # under the License.
 
 """Masakari monitors: per-compute daemons that report failures."""
+
+# Native threads only: whatever first asks oslo.service for its backend
+# (oslo.messaging, the service launcher, looping calls) gets the threading
+# one, so eventlet is never imported, let alone monkey patched.
+from oslo_service import backend as _oslo_service_backend
+
+_oslo_service_backend.register_backend_default_hook(
+    lambda: _oslo_service_backend.BackendType.THREADING)

@@ -1,0 +1,41 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Distributed coordination (group coordination)."""
+
+from oslo_config import cfg
+
+coordination_group = cfg.OptGroup(
+    'coordination',
+    title='Coordination options',
+    help='Distributed coordination through tooz. Optional: without a '
+         'backend, masakari-api still detects duplicate notifications '
+         'race-free inside one database transaction.')
+
+coordination_opts = [
+    cfg.StrOpt('backend_url',
+               secret=True,
+               help='The tooz backend URL used for distributed locks, for '
+                    'example etcd3+http://127.0.0.1:2379 or '
+                    'redis://127.0.0.1:6379. When set, the duplicate check '
+                    'of host failure notifications also runs under a '
+                    'per-hostname distributed lock.'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(coordination_group)
+    conf.register_opts(coordination_opts, group=coordination_group)
+
+
+def list_opts() -> dict:
+    return {coordination_group: coordination_opts}
