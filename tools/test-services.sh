@@ -127,7 +127,7 @@ start_rabbitmq() {
         /usr/lib/rabbitmq/bin/rabbitmq-server >"$d/server.log" 2>&1 &
     record rabbitmq $!
     # shellcheck disable=SC2046
-    wait_for 120 "rabbitmq" env $(rabbit_env) rabbitmqctl -n "$(cat "$d/node")" await_startup
+    wait_for 120 "rabbitmq" env $(rabbit_env) /usr/lib/rabbitmq/bin/rabbitmqctl -n "$(cat "$d/node")" await_startup
     setenv MASAKARI_TEST_TRANSPORT_URL "rabbit://guest:guest@127.0.0.1:$port/"
     log "rabbitmq on 127.0.0.1:$port"
 }
@@ -139,7 +139,7 @@ stop_all() {
         case $name in
             rabbitmq)
                 # shellcheck disable=SC2046
-                env $(rabbit_env) timeout 60 rabbitmqctl -n "$(cat "$DIR/rabbitmq/node")" stop >/dev/null 2>&1 || true
+                env $(rabbit_env) timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$(cat "$DIR/rabbitmq/node")" stop >/dev/null 2>&1 || true
                 ;;
         esac
         if kill -0 "$pid" 2>/dev/null; then
