@@ -10,11 +10,37 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Console entry point for masakari-api (not implemented yet)."""
+"""masakari-api: serve the REST API (``--config-file`` like every service)."""
 
+from __future__ import annotations
+
+import os
 import sys
 
+from masakari.api import loader
+from masakari.api import server
+from masakari.common import config
 
-def main() -> None:
-    sys.stderr.write("masakari-api: not implemented\n")
-    sys.exit(2)
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    conf = config.parse_args(argv)
+    config.setup_logging(conf)
+    workers = conf.masakari_api_workers or os.cpu_count() or 1
+    if workers == 1:
+        app = loader.load_app(conf)
+        server.serve(server.make_server(conf, app))
+        return
+    host = conf.masakari_api_listen
+    port = conf.masakari_api_listen_port
+    sock = server.listen_socket(host, port)
+
+    def child() -> None:
+        app = loader.load_app(conf)
+        server.serve(server.make_server(conf, app, sock=sock))
+
+    sys.exit(server.Supervisor(workers, child).run())
+
+
+if __name__ == '__main__':
+    main()

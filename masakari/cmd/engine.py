@@ -10,11 +10,40 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Console entry point for masakari-engine (not implemented yet)."""
+"""masakari-engine: runs recoveries (oslo.service, threading backend)."""
+
+from __future__ import annotations
 
 import sys
 
+from oslo_service import backend
 
-def main() -> None:
-    sys.stderr.write("masakari-engine: not implemented\n")
-    sys.exit(2)
+
+def main(argv: list[str] | None = None) -> None:
+    backend.init_backend(backend.BackendType.THREADING)
+    from oslo_service import service
+
+    from masakari.common import config
+    from masakari.engine import _new_opts
+    from masakari.engine import exceptions
+    from masakari.engine import service as engine_service
+
+    argv = list(sys.argv if argv is None else argv)
+    conf = config.parse_args(argv)
+    _new_opts.register_opts(conf)
+    config.setup_logging(conf)
+    try:
+        from masakari.engine.drivers.taskflow import flows
+
+        flows.validate(conf, flows.TaskRegistry())
+    except exceptions.InvalidRecoveryFlowConfig as err:
+        sys.stderr.write(f"masakari-engine: {err}\n")
+        sys.exit(1)
+    launcher = service.launch(
+        conf, engine_service.make_service(conf), restart_method="mutate"
+    )
+    sys.exit(launcher.wait())
+
+
+if __name__ == "__main__":
+    main()

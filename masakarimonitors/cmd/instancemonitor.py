@@ -10,11 +10,16 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Console entry point for masakari-instancemonitor (not implemented yet)."""
+"""Console entry point of masakari-instancemonitor."""
 
 import sys
 
+from masakarimonitors.common import service
+
 
 def main() -> None:
-    sys.stderr.write("masakari-instancemonitor: not implemented\n")
-    sys.exit(2)
+    sys.exit(service.run("instancemonitor_manager", sys.argv))
+
+
+if __name__ == "__main__":
+    main()

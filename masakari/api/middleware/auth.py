@@ -1,0 +1,86 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Build the request context: keystone headers, or noauth2 for tests."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from oslo_config import cfg
+
+from masakari.api import app as v1_app
+from masakari import context as masakari_context
+from masakari import policy
+
+UNAUTHORIZED = 'The request you have made requires authentication.'
+
+
+def _context(environ: dict) -> masakari_context.RequestContext:
+    ctx = masakari_context.RequestContext.from_environ(environ)
+    if _use_forwarded_for():
+        forwarded = environ.get('HTTP_X_FORWARDED_FOR')
+        if forwarded:
+            ctx.remote_address = forwarded.split(',')[0].strip()
+    return ctx
+
+
+def _use_forwarded_for() -> bool:
+    try:
+        return bool(cfg.CONF.use_forwarded_for)
+    except cfg.NoSuchOptError:
+        return False
+
+
+class _Middleware:
+    def __init__(self, application: Callable) -> None:
+        self.application = application
+
+    @classmethod
+    def factory(cls, global_conf: dict, **local_conf: Any) -> Callable:
+        return cls
+
+
+class KeystoneContext(_Middleware):
+    """Context from the identity headers set by keystonemiddleware."""
+
+    def __call__(self, environ: dict, start_response: Callable
+                 ) -> Iterable[bytes]:
+        ctx = _context(environ)
+        if not ctx.user_id:
+            resp = v1_app.fault_response(401, UNAUTHORIZED)
+            return resp(environ, start_response)
+        ctx.is_admin = policy.check_is_admin(ctx)
+        environ[v1_app.CONTEXT_KEY] = ctx
+        return self.application(environ, start_response)
+
+
+class NoAuth2(_Middleware):
+    """Testing only: the same headers, and every request is admin."""
+
+    def __call__(self, environ: dict, start_response: Callable
+                 ) -> Iterable[bytes]:
+        ctx = _context(environ)
+        ctx.is_admin = True
+        environ[v1_app.CONTEXT_KEY] = ctx
+        return self.application(environ, start_response)
+
+
+def pipeline_factory(loader: Any, global_conf: dict, **local_conf: str
+                     ) -> Callable:
+    """paste composite: pick the pipeline named by ``auth_strategy``."""
+    strategy = cfg.CONF.auth_strategy
+    names = local_conf[strategy].split()
+    app = loader.get_app(names[-1])
+    for name in reversed(names[:-1]):
+        app = loader.get_filter(name)(app)
+    return app

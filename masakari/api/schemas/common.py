@@ -1,0 +1,63 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Parameter types shared by the request body schemas (spec api.md §5.2)."""
+
+from masakari.api import validation
+
+name = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+    'format': 'name',
+}
+
+description = {
+    'type': ['string', 'null'], 'minLength': 0,
+    'pattern': validation.printable_pattern(),
+}
+
+# NOTE: upstream also allows null here and then fails with a 500; a null
+# host type or control attribute is rejected as a bad request instead.
+host_type = {
+    'type': 'string', 'minLength': 0, 'maxLength': 255,
+    'pattern': '^[a-zA-Z0-9]*$',
+}
+
+control_attributes = {
+    'type': 'string', 'minLength': 0,
+    'pattern': validation.printable_pattern(),
+}
+
+boolean = {
+    'type': ['boolean', 'string'],
+    'enum': [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on',
+             'YES', 'Yes', 'yes',
+             False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off',
+             'NO', 'No', 'no'],
+}
+
+hostname = {
+    'type': 'string', 'minLength': 1, 'maxLength': 255,
+    'pattern': '^[a-zA-Z0-9-._]*$',
+}
+
+generic_payload = {
+    'type': 'object',
+    'patternProperties': {
+        '^[a-zA-Z0-9-_:. ]{1,255}$': {'type': 'string', 'maxLength': 255},
+    },
+    'additionalProperties': False,
+}
+
+recovery_method = {
+    'type': 'string',
+    'enum': ['auto', 'reserved_host', 'auto_priority', 'rh_priority'],
+}

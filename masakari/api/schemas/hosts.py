@@ -1,0 +1,47 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Request bodies of /segments/{seg}/hosts."""
+
+from masakari.api.schemas import common
+
+_properties = {
+    'name': common.name,
+    'type': common.host_type,
+    'control_attributes': common.control_attributes,
+    'reserved': common.boolean,
+    'on_maintenance': common.boolean,
+}
+
+
+def _envelope(inner: dict) -> dict:
+    return {
+        'type': 'object',
+        'properties': {'host': inner},
+        'required': ['host'],
+        'additionalProperties': False,
+    }
+
+
+create = _envelope({
+    'type': 'object',
+    'properties': _properties,
+    'required': ['name', 'type', 'control_attributes'],
+    'additionalProperties': False,
+})
+
+update = _envelope({
+    'type': 'object',
+    'properties': _properties,
+    'additionalProperties': False,
+    'anyOf': [{'required': [key]} for key in _properties],
+})

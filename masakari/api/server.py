@@ -1,0 +1,203 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The masakari-api HTTP server: cheroot threads in one or more processes.
+
+One worker serves in the current process. Several workers share one
+listening socket bound by the parent, which supervises them (respawning a
+worker that dies) and forwards SIGTERM/SIGINT. On SIGTERM a worker stops
+accepting, finishes in-flight requests (bounded by
+``graceful_shutdown_timeout``) and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import ssl
+import threading
+import time
+from typing import Any, Callable
+
+from cheroot import wsgi
+
+LOG = logging.getLogger(__name__)
+
+MIN_THREADS = 8
+MAX_THREADS = 128
+RESPAWN_BACKOFF = 1.0
+
+
+class _Server(wsgi.Server):
+    """A cheroot server that may adopt an already bound socket."""
+
+    inherited_socket: socket.socket | None = None
+
+    def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:
+        if self.inherited_socket is None:
+            return super().bind(family, type, proto)
+        self.socket = self.inherited_socket
+        self.bind_addr = self.socket.getsockname()[:2]
+        return self.socket
+
+
+def _opt(conf: Any, name: str, default: Any, group: str | None = None
+         ) -> Any:
+    try:
+        node = conf if group is None else getattr(conf, group)
+        value = getattr(node, name)
+    except Exception:  # noqa: BLE001 - option groups may be absent
+        return default
+    return default if value is None else value
+
+
+def listen_socket(host: str, port: int, backlog: int = 128
+                  ) -> socket.socket:
+    """Bind and listen (IPv4/IPv6, SO_REUSEADDR)."""
+    info = socket.getaddrinfo(host, port, socket.AF_UNSPEC,
+                              socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+    family, socktype, proto, _, addr = info[0]
+    sock = socket.socket(family, socktype, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(addr)
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _ssl_adapter(conf: Any) -> Any:
+    cert = _opt(conf, 'cert_file', None, 'ssl') or \
+        _opt(conf, 'ssl_cert_file', None, 'wsgi')
+    key = _opt(conf, 'key_file', None, 'ssl') or \
+        _opt(conf, 'ssl_key_file', None, 'wsgi')
+    ca = _opt(conf, 'ca_file', None, 'ssl') or \
+        _opt(conf, 'ssl_ca_file', None, 'wsgi')
+    if not cert or not key:
+        raise RuntimeError('use_ssl is set but no certificate/key file is '
+                           'configured ([ssl] cert_file and key_file)')
+    from cheroot.ssl import builtin
+    adapter = builtin.BuiltinSSLAdapter(cert, key, ca)
+    adapter.context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return adapter
+
+
+def make_server(conf: Any, app: Callable, sock: socket.socket | None = None,
+                host: str | None = None, port: int | None = None) -> _Server:
+    host = host or _opt(conf, 'masakari_api_listen', '0.0.0.0')
+    port = port if port is not None else \
+        _opt(conf, 'masakari_api_listen_port', 15868)
+    pool = _opt(conf, 'default_pool_size', MAX_THREADS, 'wsgi')
+    server = _Server((host, port), app,
+                     numthreads=min(MIN_THREADS, pool),
+                     max=max(MIN_THREADS, min(pool, MAX_THREADS)),
+                     request_queue_size=128,
+                     timeout=_opt(conf, 'client_socket_timeout', 900,
+                                  'wsgi') or None,
+                     shutdown_timeout=_opt(conf, 'graceful_shutdown_timeout',
+                                           60),
+                     server_name='masakari-api')
+    server.max_request_header_size = _opt(conf, 'max_header_line', 16384,
+                                          'wsgi') * 8
+    server.inherited_socket = sock
+    if _opt(conf, 'use_ssl', False):
+        server.ssl_adapter = _ssl_adapter(conf)
+    return server
+
+
+def serve(server: _Server, ready: Callable[[tuple], None] | None = None
+          ) -> None:
+    """Serve until SIGTERM/SIGINT, then drain and return."""
+    stopper: list[threading.Thread] = []
+
+    def _stop(signum: int, frame: Any) -> None:
+        if not stopper:
+            LOG.info('Signal %d received, draining', signum)
+            thread = threading.Thread(target=server.stop, daemon=True)
+            stopper.append(thread)
+            thread.start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    server.prepare()
+    LOG.info('masakari-api listening on %s:%s (pid %d)',
+             server.bind_addr[0], server.bind_addr[1], os.getpid())
+    if ready is not None:
+        ready(server.bind_addr)
+    try:
+        server.serve()
+    finally:
+        if stopper:
+            stopper[0].join()
+        else:
+            server.stop()
+
+
+class Supervisor:
+    """Forks ``workers`` children serving one shared socket."""
+
+    def __init__(self, workers: int, run_child: Callable[[], None],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.workers = workers
+        self.run_child = run_child
+        self.clock = clock
+        self.children: dict[int, float] = {}
+        self.stopping = False
+
+    def _spawn(self) -> None:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 0
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                self.run_child()
+            except BaseException:  # noqa: BLE001
+                LOG.exception('Worker failed')
+                code = 1
+            finally:
+                os._exit(code)
+        self.children[pid] = self.clock()
+
+    def _signal_children(self, signum: int) -> None:
+        for pid in list(self.children):
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                self.children.pop(pid, None)
+
+    def run(self, timeout: float = 60.0) -> int:
+        def _stop(signum: int, frame: Any) -> None:
+            self.stopping = True
+            self._signal_children(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        for _ in range(self.workers):
+            self._spawn()
+        while self.children:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:  # pragma: no cover - PEP 475 retries
+                continue
+            started = self.children.pop(pid, None)
+            if self.stopping or started is None:
+                continue
+            LOG.warning('Worker %d exited (status %d), respawning', pid,
+                        status)
+            if self.clock() - started < RESPAWN_BACKOFF:
+                # Bounded back-off against a crash loop.
+                time.sleep(RESPAWN_BACKOFF)
+            self._spawn()
+        return 0

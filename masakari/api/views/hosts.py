@@ -1,0 +1,47 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Host representation (field order of spec api.md §8.1)."""
+
+from typing import Any
+
+from masakari.api.views import common
+from masakari.api.views import segments
+
+
+def _segment(value: Any) -> dict | None:
+    return None if value is None else segments.show(value)
+
+
+FIELDS = (
+    ('id', common.identity),
+    ('uuid', common.identity),
+    ('name', common.identity),
+    ('failover_segment_id', common.identity),
+    ('failover_segment', _segment),
+    ('type', common.identity),
+    ('reserved', common.as_bool),
+    ('control_attributes', common.identity),
+    ('on_maintenance', common.as_bool),
+) + common.TIMESTAMP_FIELDS
+
+
+def show(host: Any) -> dict:
+    return common.render(host, FIELDS)
+
+
+def single(host: Any) -> dict:
+    return {'host': show(host)}
+
+
+def collection(hosts: list) -> dict:
+    return {'hosts': [show(h) for h in hosts]}

@@ -1,0 +1,213 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""masakari-manage: ``masakari-manage [--config-file ...] db <action>``.
+
+Actions: ``sync [version]``, ``version``, ``purge [--age_in_days N]
+[--max_rows M]`` (spec api.md §13.1).  Every failure is one line on stderr
+and a non-zero exit code, never a traceback: 2 for usage errors, 1 for
+invalid values and database errors.
+"""
+
+import datetime
+import sys
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from masakari.common import config as common_config
+from masakari import conf as masakari_conf
+from masakari.db import migration
+from masakari.db import purge
+from masakari import exception
+
+LOG = logging.getLogger(__name__)
+CONF = masakari_conf.CONF
+CATEGORIES = ("db",)
+MAX_ROWS_LIMIT = 2147483647
+
+
+class UsageError(Exception):
+    """Bad command line: printed with the usage, exit 2."""
+
+
+def _version() -> str:
+    try:
+        from masakari import version
+        return version.version_string()
+    except Exception:  # noqa: BLE001 - metadata missing in a source tree
+        return "unknown"
+
+
+def _print_categories(prog: str) -> None:
+    print()
+    print("OpenStack masakari version: %s" % _version())
+    print()
+    print("%s category action [<args>]" % prog)
+    print("Available categories:")
+    for category in CATEGORIES:
+        print("\t%s" % category)
+
+
+# --- actions -----------------------------------------------------------------
+
+def _engine() -> sa.engine.Engine:
+    # A plain engine: fail fast when the server is unreachable instead of
+    # oslo.db's connect-retry loop.
+    return sa.create_engine(CONF.database.connection)
+
+
+def db_sync(version: str | None = None) -> int:
+    engine = _engine()
+    try:
+        migration.db_sync(version, engine=engine)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def db_version() -> int:
+    engine = _engine()
+    try:
+        print(migration.db_version(engine=engine))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def validate_purge(age_in_days: int, max_rows: int,
+                   today: datetime.date | None = None) -> None:
+    """Raise InvalidInput with the operator-facing message."""
+    if max_rows < -1:
+        raise exception.InvalidInput(reason="max_rows must be >= -1")
+    if max_rows > MAX_ROWS_LIMIT:
+        raise exception.InvalidInput(
+            reason="max_rows must be <= %d" % MAX_ROWS_LIMIT)
+    if max_rows == 0:
+        raise exception.InvalidInput(
+            "Must supply value greater than 0 for max_rows.")
+    if age_in_days < 0:
+        raise exception.InvalidInput(
+            "Must supply a non-negative value for age.")
+    today = today or datetime.datetime.now(datetime.timezone.utc).date()
+    if age_in_days >= (today - datetime.date(1970, 1, 1)).days:
+        raise exception.InvalidInput(
+            "Maximal age is count of days since epoch.")
+
+
+def db_purge(age_in_days: int = 30, max_rows: int = -1) -> int:
+    validate_purge(age_in_days, max_rows)
+    engine = _engine()
+    try:
+        deleted = purge.purge_deleted_rows(engine, age_in_days, max_rows)
+    finally:
+        engine.dispose()
+    print("Purged %d rows." % deleted)
+    return 0
+
+
+# --- command line ------------------------------------------------------------
+
+_parsers: dict[str, object] = {}
+
+
+def _add_parsers(subparsers) -> None:
+    db = subparsers.add_parser("db", help="Database schema and data.")
+    _parsers["db"] = db
+    actions = db.add_subparsers(dest="action", metavar="<action>")
+
+    sync = actions.add_parser(
+        "sync", help="Upgrade the schema (and taskflow's, if configured).")
+    sync.add_argument("version", nargs="?", default=None,
+                      help="Target: an alembic revision (default: head) or "
+                           "a legacy sqlalchemy-migrate number (7, 8).")
+    sync.set_defaults(action_fn=db_sync, action_args=("version",))
+
+    version = actions.add_parser("version",
+                                 help="Print the current schema revision.")
+    version.set_defaults(action_fn=db_version, action_args=())
+
+    purge_parser = actions.add_parser(
+        "purge", help="Delete old soft-deleted rows and old finished "
+                      "notifications.")
+    purge_parser.add_argument("--age_in_days", type=int, default=30,
+                              help="Purge rows older than this many days "
+                                   "(default 30).")
+    purge_parser.add_argument("--max_rows", type=int, default=-1,
+                              help="Maximum number of rows to delete, -1 "
+                                   "for no limit (default -1).")
+    purge_parser.set_defaults(action_fn=db_purge,
+                              action_args=("age_in_days", "max_rows"))
+
+
+CATEGORY_OPT = cfg.SubCommandOpt("category", title="Command categories",
+                                 help="Available categories",
+                                 handler=_add_parsers)
+
+
+def _selected() -> tuple[Callable[..., int], dict]:
+    category = CONF.category
+    fn = getattr(category, "action_fn", None)
+    if fn is None:
+        raise UsageError(category.name)
+    names = getattr(category, "action_args", ())
+    return fn, {name: getattr(category, name) for name in names}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    prog = argv[0] if argv else "masakari-manage"
+    if len(argv) < 2:
+        _print_categories(prog)
+        return 2
+    try:
+        CONF.register_cli_opt(CATEGORY_OPT)
+    except cfg.ArgsAlreadyParsedError:
+        pass
+    try:
+        common_config.parse_args(argv)
+        # Logs go to stderr so stdout carries only the command's output
+        # (e.g. the revision printed by "db version").
+        CONF.set_default("use_stderr", True)
+    except cfg.Error as exc:
+        print("%s: error: %s" % (prog, exc), file=sys.stderr)
+        return 2
+    common_config.setup_logging()
+    try:
+        fn, kwargs = _selected()
+    except UsageError:
+        parser = _parsers.get("db")
+        if parser is not None:
+            parser.print_usage(sys.stderr)
+        print("%s: error: an action is required for category db"
+              % prog, file=sys.stderr)
+        return 2
+    try:
+        return fn(**kwargs)
+    except exception.Invalid as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        LOG.debug("masakari-manage failed", exc_info=True)
+        print("Error: %s" % _one_line(exc), file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return "%s: %s" % (type(exc).__name__, first)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

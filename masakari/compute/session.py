@@ -1,0 +1,150 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Builds the single keystoneauth session + adapter shared by every Nova call.
+
+Upstream built a new session (and logged in to Keystone) for every Nova call;
+here one session per process holds the password plugin, so the token is
+requested once and re-used until it nears expiry.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from keystoneauth1 import adapter as ks_adapter
+from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import session as ks_session
+
+NOVA_MICROVERSION = "2.53"
+DEFAULT_TIMEOUT = 30
+
+_ID_LIKE = re.compile(r"^(default|[0-9a-f]{32})$")
+_lock = threading.Lock()
+_cache: dict[tuple, ks_adapter.Adapter] = {}
+
+
+def _opt(
+    conf: Any, name: str, group: str | None = None, default: Any = None
+) -> Any:
+    """Read an option that may not be registered (minimal test conf)."""
+    try:
+        holder = getattr(conf, group) if group else conf
+        value = getattr(holder, name)
+    except Exception:  # noqa: BLE001 - unregistered option or group
+        return default
+    return default if value is None else value
+
+
+def domain_args(prefix: str, value: str | None) -> dict[str, str]:
+    """Domain ids ('default', 32-hex uuids) go as ids, anything else as names.
+
+    Keystone looks names up case-sensitively on PostgreSQL, where the default
+    domain is named 'Default' but has the id 'default'; passing it as an id
+    works on every backend.
+    """
+    if not value:
+        return {}
+    if _ID_LIKE.match(value):
+        return {f"{prefix}_domain_id": value}
+    return {f"{prefix}_domain_name": value}
+
+
+def parse_catalog_info(info: str) -> dict[str, str | None]:
+    """'compute:nova:publicURL' -> service_type, service_name, interface."""
+    parts = (info or "compute:nova:publicURL").split(":")
+    parts += [""] * (3 - len(parts))
+    service_type, service_name, endpoint_type = parts[:3]
+    interface = (
+        endpoint_type[:-3] if endpoint_type.endswith("URL") else endpoint_type
+    )
+    return {
+        "service_type": service_type or "compute",
+        "service_name": service_name or None,
+        "interface": interface or "public",
+    }
+
+
+def _settings(conf: Any) -> dict[str, Any]:
+    return {
+        "auth_type": _opt(conf, "auth_type", "keystone_authtoken", "password"),
+        "auth_url": _opt(conf, "os_privileged_user_auth_url"),
+        "username": _opt(conf, "os_privileged_user_name"),
+        "password": _opt(conf, "os_privileged_user_password"),
+        "project_name": _opt(conf, "os_privileged_user_tenant"),
+        "user_domain": _opt(conf, "os_user_domain_name", default="default"),
+        "project_domain": _opt(
+            conf, "os_project_domain_name", default="default"
+        ),
+        "system_scope": _opt(conf, "os_system_scope"),
+        "catalog": _opt(
+            conf, "nova_catalog_admin_info", default="compute:nova:publicURL"
+        ),
+        "region": _opt(conf, "os_region_name"),
+        "cafile": _opt(conf, "nova_ca_certificates_file"),
+        "insecure": bool(_opt(conf, "nova_api_insecure", default=False)),
+        "timeout": _opt(conf, "timeout", default=DEFAULT_TIMEOUT),
+    }
+
+
+def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
+    """Create the auth plugin, session and compute adapter from settings."""
+    loader = ks_loading.get_plugin_loader(settings["auth_type"] or "password")
+    auth_kwargs: dict[str, Any] = {
+        "auth_url": settings["auth_url"],
+        "username": settings["username"],
+        "password": settings["password"],
+    }
+    auth_kwargs.update(domain_args("user", settings["user_domain"]))
+    if settings["system_scope"]:
+        auth_kwargs["system_scope"] = settings["system_scope"]
+    else:
+        auth_kwargs["project_name"] = settings["project_name"]
+        auth_kwargs.update(domain_args("project", settings["project_domain"]))
+    plugin = loader.load_from_options(**auth_kwargs)
+    verify: bool | str = not settings["insecure"]
+    if settings["cafile"] and not settings["insecure"]:
+        verify = settings["cafile"]
+    session = ks_session.Session(
+        auth=plugin, verify=verify, timeout=settings["timeout"]
+    )
+    catalog = parse_catalog_info(settings["catalog"])
+    return ks_adapter.Adapter(
+        session,
+        service_type=catalog["service_type"],
+        service_name=catalog["service_name"],
+        interface=catalog["interface"],
+        region_name=settings["region"],
+        default_microversion=NOVA_MICROVERSION,
+        connect_retries=2,
+        user_agent="masakari-engine",
+    )
+
+
+def get_adapter(conf: Any) -> ks_adapter.Adapter:
+    """Return the process-wide adapter for these settings (built once)."""
+    settings = _settings(conf)
+    key = tuple(sorted((k, str(v)) for k, v in settings.items()))
+    with _lock:
+        adapter = _cache.get(key)
+        if adapter is None:
+            adapter = build_adapter(settings)
+            _cache[key] = adapter
+        return adapter
+
+
+def reset_cache() -> None:
+    """Forget shared adapters (tests, config reload)."""
+    with _lock:
+        _cache.clear()

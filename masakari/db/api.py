@@ -1,0 +1,533 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""The DB API: module-level functions over the main database.
+
+No request context is taken; every function opens its own transaction and
+returns ORM instances that stay usable after the session closed (a host
+comes with its ``failover_segment`` loaded by the same query).  Reads and
+uniqueness checks only consider rows with ``deleted = 0``.
+"""
+
+import datetime
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_db import exception as db_exc
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from masakari.db import listing
+from masakari.db import models
+from masakari.db import purge
+from masakari.db import session as db_session
+from masakari import exception
+
+configure = db_session.configure
+dispose = db_session.dispose
+get_engine = db_session.get_engine
+
+UNDER_RECOVERY_STATUSES = ("new", "running", "error")
+_UNSET: Any = object()
+
+# Filter tables: query name -> (kind, column), see listing.apply_filters.
+SEGMENT_FILTERS = {
+    "recovery_method": ("eq", "recovery_method"),
+    "service_type": ("eq", "service_type"),
+    "enabled": ("bool", "enabled"),
+}
+HOST_FILTERS = {
+    "failover_segment_id": ("eq", "failover_segment_id"),
+    "type": ("eq", "type"),
+    "on_maintenance": ("bool", "on_maintenance"),
+    "reserved": ("bool", "reserved"),
+    "name": ("eq", "name"),
+    "control_attributes": ("eq", "control_attributes"),
+}
+NOTIFICATION_FILTERS = {
+    "status": ("in", "status"),
+    "source_host_uuid": ("eq", "source_host_uuid"),
+    "type": ("eq", "type"),
+    "failover_segment_uuid": ("eq", "failover_segment_uuid"),
+    "generated_since": ("ge", "generated_time"),
+    "notification_uuid": ("in", "notification_uuid"),
+}
+VMOVE_FILTERS = {
+    "notification_uuid": ("eq", "notification_uuid"),
+    "status": ("eq", "status"),
+    "type": ("eq", "type"),
+}
+
+
+# --- generic helpers -------------------------------------------------------
+
+def _get_all(model: type, spec: dict, filters: dict | None,
+             sort_keys: Sequence[str] | None, sort_dirs: Sequence[str] | None,
+             limit: int | None, marker: Any) -> list:
+    order = listing.resolve_sort(model, sort_keys, sort_dirs)
+    if limit is not None and int(limit) <= 0:
+        return []
+    with db_session.reader() as session:
+        query = sa.select(model).where(model.deleted == 0)
+        query = listing.apply_filters(query, model, filters, spec)
+        if marker is not None:
+            query = query.where(listing.keyset_condition(
+                model, order, _marker_row(session, model, marker)))
+        query = query.order_by(*listing.order_by_clauses(model, order))
+        if limit is not None:
+            query = query.limit(int(limit))
+        return list(session.scalars(query).unique())
+
+
+def _marker_row(session, model: type, marker: Any):
+    row_id = listing.marker_id(marker)
+    row = None
+    if row_id is not None:
+        row = session.scalars(sa.select(model).where(
+            model.id == row_id, model.deleted == 0)).first()
+    if row is None:
+        raise exception.MarkerNotFound(marker=marker)
+    return row
+
+
+def _first(session, model: type, *criteria):
+    return session.scalars(
+        sa.select(model).where(model.deleted == 0, *criteria)).first()
+
+
+def _one(model: type, not_found: exception.MasakariException, *criteria,
+         exact: tuple[str, Any] | None = None):
+    """The single live row matching; ``exact`` = (column, value) is
+    re-checked in Python so identifiers match case-sensitively even under
+    MySQL's case-insensitive collations."""
+    with db_session.reader() as session:
+        row = _first(session, model, *criteria)
+    if row is None or (exact is not None
+                       and getattr(row, exact[0]) != exact[1]):
+        raise not_found
+    return row
+
+
+def _live(session, model: type, column: str, value: Any):
+    """Live row whose ``column`` is exactly ``value`` (on any backend)."""
+    row = _first(session, model, getattr(model, column) == value)
+    return row if row is not None and getattr(row, column) == value else None
+
+
+def _apply_values(row, values: dict) -> None:
+    columns = listing.column_keys(type(row))
+    for key, value in values.items():
+        if key not in columns:
+            raise ValueError("%s has no column %r" % (type(row).__name__, key))
+        setattr(row, key, value)
+
+
+def _soft_delete_stmt(model: type, *criteria):
+    """deleted = id, deleted_at = now; updated_at deliberately untouched."""
+    return sa.update(model).where(model.deleted == 0, *criteria).values(
+        deleted=model.id, deleted_at=timeutils.utcnow(),
+        updated_at=model.updated_at).execution_options(
+            synchronize_session=False)
+
+
+def _naive_utc(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _with_uuid(values: dict, key: str = "uuid") -> dict:
+    values = dict(values)
+    if not values.get(key):
+        values[key] = uuidutils.generate_uuid()
+    return values
+
+
+# --- failover segments -----------------------------------------------------
+
+def failover_segment_get_all_by_filters(
+        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        sort_dirs: Sequence[str] | None = None, limit: int | None = None,
+        marker: Any = None) -> list[models.FailoverSegment]:
+    return _get_all(models.FailoverSegment, SEGMENT_FILTERS, filters,
+                    sort_keys, sort_dirs, limit, marker)
+
+
+def failover_segment_get_by_id(id: int) -> models.FailoverSegment:
+    row_id = listing.marker_id(id)
+    return _one(models.FailoverSegment,
+                exception.FailoverSegmentNotFound(id=id),
+                models.FailoverSegment.id == (row_id or 0))
+
+
+def failover_segment_get_by_uuid(uuid: str) -> models.FailoverSegment:
+    return _one(models.FailoverSegment,
+                exception.FailoverSegmentNotFound(id=uuid),
+                models.FailoverSegment.uuid == uuid, exact=("uuid", uuid))
+
+
+def failover_segment_get_by_name(name: str) -> models.FailoverSegment:
+    return _one(models.FailoverSegment,
+                exception.FailoverSegmentNotFoundByName(segment_name=name),
+                models.FailoverSegment.name == name)
+
+
+@db_session.retry
+def failover_segment_create(values: dict) -> models.FailoverSegment:
+    values = _with_uuid(values)
+    segment = models.FailoverSegment()
+    _apply_values(segment, values)
+    try:
+        with db_session.writer() as session:
+            if _first(session, models.FailoverSegment,
+                      models.FailoverSegment.name == values.get("name")):
+                raise exception.FailoverSegmentExists(name=values["name"])
+            session.add(segment)
+    except db_exc.DBDuplicateEntry:
+        raise exception.FailoverSegmentExists(name=values.get("name"))
+    return segment
+
+
+@db_session.retry
+def failover_segment_update(uuid: str, values: dict
+                            ) -> models.FailoverSegment:
+    try:
+        with db_session.writer() as session:
+            segment = _live(session, models.FailoverSegment, "uuid", uuid)
+            if segment is None:
+                raise exception.FailoverSegmentNotFound(id=uuid)
+            name = values.get("name")
+            if name is not None and name != segment.name and _first(
+                    session, models.FailoverSegment,
+                    models.FailoverSegment.name == name):
+                raise exception.FailoverSegmentExists(name=name)
+            _apply_values(segment, values)
+    except db_exc.DBDuplicateEntry:
+        raise exception.FailoverSegmentExists(name=values.get("name"))
+    return segment
+
+
+@db_session.retry
+def failover_segment_delete(uuid: str) -> None:
+    """Soft-delete the segment and all its hosts in one transaction."""
+    with db_session.writer() as session:
+        segment = _live(session, models.FailoverSegment, "uuid", uuid)
+        if segment is None:
+            raise exception.FailoverSegmentNotFound(id=uuid)
+        session.execute(_soft_delete_stmt(
+            models.FailoverSegment, models.FailoverSegment.id == segment.id))
+        session.execute(_soft_delete_stmt(
+            models.Host, models.Host.failover_segment_id == uuid))
+
+
+def is_failover_segment_under_recovery(
+        segment_uuid: str,
+        statuses: Iterable[str] = UNDER_RECOVERY_STATUSES) -> bool:
+    """True if a notification in ``statuses`` comes from a live host of
+    the segment (notifications' own ``deleted`` is not considered)."""
+    hosts = sa.select(models.Host.uuid).where(
+        models.Host.failover_segment_id == segment_uuid,
+        models.Host.deleted == 0)
+    query = sa.select(sa.func.count()).select_from(
+        models.Notification).where(
+            models.Notification.status.in_(list(statuses)),
+            models.Notification.source_host_uuid.in_(hosts))
+    with db_session.reader() as session:
+        return session.scalar(query) > 0
+
+
+# --- hosts -----------------------------------------------------------------
+
+def host_get_all_by_filters(
+        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        sort_dirs: Sequence[str] | None = None, limit: int | None = None,
+        marker: Any = None) -> list[models.Host]:
+    return _get_all(models.Host, HOST_FILTERS, filters, sort_keys,
+                    sort_dirs, limit, marker)
+
+
+def host_get_by_uuid(uuid: str, segment_uuid: str | None = None
+                     ) -> models.Host:
+    criteria = [models.Host.uuid == uuid]
+    not_found: exception.MasakariException = exception.HostNotFound(id=uuid)
+    if segment_uuid is not None:
+        criteria.append(models.Host.failover_segment_id == segment_uuid)
+        not_found = exception.HostNotFoundUnderFailoverSegment(
+            host_uuid=uuid, segment_uuid=segment_uuid)
+    host = _one(models.Host, not_found, *criteria, exact=("uuid", uuid))
+    if segment_uuid is not None and host.failover_segment_id != segment_uuid:
+        raise not_found
+    return host
+
+
+def host_get_by_id(id: int) -> models.Host:
+    row_id = listing.marker_id(id)
+    return _one(models.Host, exception.HostNotFound(id=id),
+                models.Host.id == (row_id or 0))
+
+
+def host_get_by_name(name: str) -> models.Host:
+    return _one(models.Host, exception.HostNotFoundByName(host_name=name),
+                models.Host.name == name)
+
+
+def _reload_host(session, host_id: int) -> models.Host:
+    session.flush()
+    session.expire_all()
+    return session.scalars(sa.select(models.Host).where(
+        models.Host.id == host_id)).one()
+
+
+@db_session.retry
+def host_create(values: dict) -> models.Host:
+    values = _with_uuid(values)
+    host = models.Host()
+    _apply_values(host, values)
+    try:
+        with db_session.writer() as session:
+            segment_uuid = values.get("failover_segment_id")
+            if _first(session, models.FailoverSegment,
+                      models.FailoverSegment.uuid == segment_uuid) is None:
+                raise exception.FailoverSegmentNotFound(id=segment_uuid)
+            if _first(session, models.Host,
+                      models.Host.name == values.get("name")):
+                raise exception.HostExists(name=values["name"])
+            session.add(host)
+            session.flush()
+            host = _reload_host(session, host.id)
+    except db_exc.DBDuplicateEntry:
+        raise exception.HostExists(name=values.get("name"))
+    return host
+
+
+@db_session.retry
+def host_update(uuid: str, values: dict) -> models.Host:
+    try:
+        with db_session.writer() as session:
+            host = _live(session, models.Host, "uuid", uuid)
+            if host is None:
+                raise exception.HostNotFound(id=uuid)
+            name = values.get("name")
+            if name is not None and name != host.name and _first(
+                    session, models.Host, models.Host.name == name):
+                raise exception.HostExists(name=name)
+            _apply_values(host, values)
+            host = _reload_host(session, host.id)
+    except db_exc.DBDuplicateEntry:
+        raise exception.HostExists(name=values.get("name"))
+    return host
+
+
+@db_session.retry
+def host_delete(uuid: str) -> None:
+    with db_session.writer() as session:
+        host = _live(session, models.Host, "uuid", uuid)
+        if host is None:
+            raise exception.HostNotFound(id=uuid)
+        session.execute(_soft_delete_stmt(models.Host,
+                                          models.Host.id == host.id))
+
+
+# --- notifications ---------------------------------------------------------
+
+def notification_get_all_by_filters(
+        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        sort_dirs: Sequence[str] | None = None, limit: int | None = None,
+        marker: Any = None) -> list[models.Notification]:
+    return _get_all(models.Notification, NOTIFICATION_FILTERS, filters,
+                    sort_keys, sort_dirs, limit, marker)
+
+
+def notification_get_by_uuid(uuid: str) -> models.Notification:
+    return _one(models.Notification,
+                exception.NotificationNotFound(id=uuid),
+                models.Notification.notification_uuid == uuid,
+                exact=("notification_uuid", uuid))
+
+
+def notification_get_by_id(id: int) -> models.Notification:
+    row_id = listing.marker_id(id)
+    return _one(models.Notification, exception.NotificationNotFound(id=id),
+                models.Notification.id == (row_id or 0))
+
+
+def _payload_text(payload: Any) -> Any:
+    if payload is None or isinstance(payload, str):
+        return payload
+    return json.dumps(payload)
+
+
+def _payload_value(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _notification_values(values: dict) -> dict:
+    values = _with_uuid(values, "notification_uuid")
+    values.setdefault("status", "new")
+    if "payload" in values:
+        values["payload"] = _payload_text(values["payload"])
+    if isinstance(values.get("generated_time"), datetime.datetime):
+        values["generated_time"] = _naive_utc(values["generated_time"])
+    return values
+
+
+@db_session.retry
+def notification_create(values: dict, duplicate_window: int | None = None
+                        ) -> models.Notification:
+    """Insert a notification; with ``duplicate_window`` (seconds) refuse a
+    duplicate (spec api.md §9.2 step 5) atomically.
+
+    The source host row is locked first (``SELECT ... FOR UPDATE``; on
+    SQLite the writer transaction is ``BEGIN IMMEDIATE``), so concurrent
+    creates for the same host, from any process, run the check-and-insert
+    one after the other.
+    """
+    values = _notification_values(values)
+    notification = models.Notification()
+    _apply_values(notification, values)
+    with db_session.writer() as session:
+        host_name = session.execute(
+            sa.select(models.Host.name)
+            .where(models.Host.uuid == values["source_host_uuid"])
+            .order_by(models.Host.deleted)
+            .with_for_update()).scalars().first()
+        if duplicate_window is not None:
+            _check_duplicate(session, values, duplicate_window,
+                             host_name or values["source_host_uuid"])
+        session.add(notification)
+    return notification
+
+
+def _check_duplicate(session, values: dict, window: int,
+                     host_name: str) -> None:
+    since = values["generated_time"] - datetime.timedelta(seconds=window)
+    N = models.Notification
+    payloads = session.execute(sa.select(N.payload).where(
+        N.deleted == 0, N.type == values["type"],
+        N.source_host_uuid == values["source_host_uuid"],
+        N.generated_time >= since)).scalars()
+    wanted = _payload_value(values.get("payload"))
+    if any(_payload_value(p) == wanted for p in payloads):
+        raise exception.DuplicateNotification(host=host_name,
+                                              type=values["type"])
+
+
+@db_session.retry
+def notification_update(uuid: str, values: dict,
+                        expected_status: str | Sequence[str] | None = None,
+                        expected_updated_at: Any = _UNSET
+                        ) -> models.Notification:
+    """Update a notification, optionally as a compare-and-set.
+
+    With ``expected_status`` (one status or several) and/or
+    ``expected_updated_at`` the UPDATE only applies when the row still
+    matches; otherwise NotificationStatusConflict is raised and nothing
+    changes.  ``updated_at`` is set to now unless given in ``values``.
+    """
+    N = models.Notification
+    values = dict(values)
+    if "payload" in values:
+        values["payload"] = _payload_text(values["payload"])
+    columns = listing.column_keys(N)
+    unknown = set(values) - columns
+    if unknown:
+        raise ValueError("notifications has no column(s) %s"
+                         % sorted(unknown))
+    values.setdefault("updated_at", models.utcnow_seconds())
+    criteria = [N.deleted == 0]
+    expected: list[str] | None = None
+    if expected_status is not None:
+        expected = ([expected_status] if isinstance(expected_status, str)
+                    else list(expected_status))
+        criteria.append(N.status.in_(expected))
+    if expected_updated_at is not _UNSET:
+        criteria.append(listing._same(N.updated_at, expected_updated_at))
+    with db_session.writer() as session:
+        current = _live(session, N, "notification_uuid", uuid)
+        if current is None:
+            raise exception.NotificationNotFound(id=uuid)
+        result = session.execute(
+            sa.update(N).where(N.id == current.id, *criteria)
+            .values(**values).execution_options(synchronize_session=False))
+        session.expire_all()
+        row = _first(session, N, N.id == current.id)
+        if result.rowcount == 0:
+            raise exception.NotificationStatusConflict(
+                notification_uuid=uuid, status=row.status,
+                expected=expected if expected is not None
+                else "updated_at %s" % expected_updated_at)
+    return row
+
+
+@db_session.retry
+def notification_delete(uuid: str) -> None:
+    """Soft-delete a notification and its vmoves."""
+    with db_session.writer() as session:
+        note = _live(session, models.Notification, "notification_uuid", uuid)
+        if note is None:
+            raise exception.NotificationNotFound(id=uuid)
+        session.execute(_soft_delete_stmt(
+            models.Notification, models.Notification.id == note.id))
+        session.execute(_soft_delete_stmt(
+            models.VMove, models.VMove.notification_uuid == uuid))
+
+
+# --- vmoves ----------------------------------------------------------------
+
+def vmove_get_all_by_filters(
+        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        sort_dirs: Sequence[str] | None = None, limit: int | None = None,
+        marker: Any = None) -> list[models.VMove]:
+    return _get_all(models.VMove, VMOVE_FILTERS, filters, sort_keys,
+                    sort_dirs, limit, marker)
+
+
+def vmove_get_by_uuid(uuid: str, notification_uuid: str | None = None
+                      ) -> models.VMove:
+    criteria = [models.VMove.uuid == uuid]
+    if notification_uuid is not None:
+        criteria.append(models.VMove.notification_uuid == notification_uuid)
+    return _one(models.VMove, exception.VMoveNotFound(id=uuid), *criteria,
+                exact=("uuid", uuid))
+
+
+@db_session.retry
+def vmove_create(values: dict) -> models.VMove:
+    vmove = models.VMove()
+    _apply_values(vmove, _with_uuid(values))
+    with db_session.writer() as session:
+        session.add(vmove)
+    return vmove
+
+
+@db_session.retry
+def vmove_update(uuid: str, values: dict) -> models.VMove:
+    with db_session.writer() as session:
+        vmove = _live(session, models.VMove, "uuid", uuid)
+        if vmove is None:
+            raise exception.VMoveNotFound(id=uuid)
+        _apply_values(vmove, values)
+    return vmove
+
+
+# --- maintenance -----------------------------------------------------------
+
+def purge_deleted_rows(age_in_days: int, max_rows: int) -> int:
+    """Hard-delete old soft-deleted rows and old terminal notifications
+    (spec api.md §13.1); returns the number of rows deleted."""
+    return purge.purge_deleted_rows(get_engine(), age_in_days, max_rows)

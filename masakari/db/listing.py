@@ -1,0 +1,166 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""List queries: exact filters, sort resolution and keyset pagination.
+
+Sort rules (spec api.md §5.3): no keys -> ``created_at``; no dirs ->
+``desc``; missing dirs take the first dir; ``created_at`` then ``id`` are
+appended when absent.  Pagination returns the rows strictly after the
+marker row in that order.  NULLs sort as the smallest value on every backend
+so the order (and thus paging) is the same on SQLite, MySQL and PostgreSQL.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_utils import strutils
+
+from masakari import exception
+
+SORT_DIRS = ("asc", "desc")
+
+
+def resolve_sort(model: type, sort_keys: Sequence[str] | None,
+                 sort_dirs: Sequence[str] | None
+                 ) -> list[tuple[str, str]]:
+    """Validate keys/dirs and return the full ordering as (key, dir)."""
+    keys = [k.strip() for k in (sort_keys or [])] or ["created_at"]
+    dirs = [d.strip() for d in (sort_dirs or [])]
+    for d in dirs:
+        if d not in SORT_DIRS:
+            raise exception.InvalidInput(
+                reason="Unknown sort direction, must be 'asc' or 'desc'")
+    if len(dirs) > len(keys):
+        raise exception.InvalidInput(
+            reason="Sort direction size exceeds sort key size")
+    columns = column_keys(model)
+    for key in keys:
+        if key not in columns:
+            raise exception.InvalidSortKey(key=key)
+    first = dirs[0] if dirs else "desc"
+    dirs = dirs + [first] * (len(keys) - len(dirs))
+    order = list(zip(keys, dirs))
+    for extra in ("created_at", "id"):
+        if extra not in keys:
+            order.append((extra, first))
+    return order
+
+
+def column_keys(model: type) -> set[str]:
+    """Mapped column attributes (relationships are not sortable)."""
+    return {attr.key for attr in sa.inspect(model).column_attrs}
+
+
+def _nullable(col) -> bool:
+    return bool(getattr(col, "nullable", True)) and not col.primary_key
+
+
+def order_by_clauses(model: type, order: list[tuple[str, str]]) -> list:
+    clauses = []
+    for key, direction in order:
+        col = getattr(model, key)
+        prop_col = sa.inspect(model).columns[key]
+        if _nullable(prop_col):
+            not_null = sa.case((col.is_(None), 0), else_=1)
+            clauses.append(not_null.asc() if direction == "asc"
+                           else not_null.desc())
+        clauses.append(col.asc() if direction == "asc" else col.desc())
+    return clauses
+
+
+def _after(col, direction: str, value: Any):
+    """Rows strictly after ``value`` on one key (NULL = smallest)."""
+    if direction == "asc":
+        return col.is_not(None) if value is None else col > _bind(col, value)
+    if value is None:
+        return sa.false()
+    return sa.or_(col < _bind(col, value), col.is_(None))
+
+
+def _bind(col, value: Any):
+    # An explicit bind: SQLAlchemy refuses "col > True" with a literal.
+    return sa.bindparam(None, value, type_=col.type)
+
+
+def _same(col, value: Any):
+    return col.is_(None) if value is None else col == _bind(col, value)
+
+
+def keyset_condition(model: type, order: list[tuple[str, str]], marker):
+    """OR over i of (k1 = v1 AND ... AND k(i-1) = v(i-1) AND ki after vi)."""
+    alternatives = []
+    equal_so_far: list = []
+    for key, direction in order:
+        col = getattr(model, key)
+        value = getattr(marker, key)
+        alternatives.append(sa.and_(*equal_so_far,
+                                    _after(col, direction, value)))
+        equal_so_far.append(_same(col, value))
+    return sa.or_(*alternatives)
+
+
+def marker_id(marker: Any) -> int | None:
+    """The integer id a marker designates, or None when it cannot be one."""
+    if isinstance(marker, bool):
+        return None
+    if isinstance(marker, int):
+        return marker
+    text = str(marker).strip()
+    if text.isdigit() or (text.startswith("-") and text[1:].isdigit()):
+        value = int(text)
+        # Out of range for the integer column: it cannot exist.
+        return value if -2**31 <= value < 2**31 else None
+    return None
+
+
+def bool_filter_value(value: Any) -> bool | None:
+    """Booleans and strict boolean strings; None when unparseable."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return bool(value)
+    try:
+        return strutils.bool_from_string(str(value), strict=True)
+    except ValueError:
+        return None
+
+
+def apply_filters(query, model: type, filters: dict | None,
+                  spec: dict[str, tuple[str, str]]):
+    """Apply ``filters`` per ``spec``: name -> (kind, column).
+
+    kinds: ``eq`` exact, ``in`` exact or any of a list, ``bool`` boolean
+    (unparseable -> empty result), ``ge`` column >= value.
+    Unknown filter names are ignored.
+    """
+    for name, value in (filters or {}).items():
+        if name not in spec or value is None:
+            continue
+        kind, column = spec[name]
+        col = getattr(model, column)
+        if kind in ("eq", "in"):
+            values = (list(value) if isinstance(value, (list, tuple, set))
+                      else [value])
+            enums = getattr(sa.inspect(model).columns[column].type,
+                            "enums", None)
+            if enums is not None:
+                # PostgreSQL rejects a non-member literal for an ENUM column;
+                # such a value simply matches nothing.
+                values = [v for v in values if v in enums]
+            query = query.where(col.in_(values) if values else sa.false())
+        elif kind == "bool":
+            parsed = bool_filter_value(value)
+            query = query.where(sa.false() if parsed is None
+                                else col == parsed)
+        elif kind == "ge":
+            query = query.where(col >= value)
+    return query

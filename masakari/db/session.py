@@ -1,0 +1,175 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""Engine and transaction handling for the main database.
+
+One oslo.db enginefacade transaction context per process, pointed at
+``[database] connection`` (or at an explicit URL through :func:`configure`).
+On SQLite every connection runs in WAL mode with a busy timeout, and writer
+transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue on
+the database lock instead of failing half-way with "database is locked".
+"""
+
+import contextlib
+import contextvars
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy import orm
+
+from masakari import exception
+
+SQLITE_BUSY_TIMEOUT_MS = 30000
+F = TypeVar("F", bound=Callable[..., Any])
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"ctx": None, "url": None}
+_immediate = contextvars.ContextVar("masakari_db_immediate", default=False)
+
+
+class _Scope:
+    """Per-call holder enginefacade attaches its transaction state to."""
+
+
+def _conf():
+    try:
+        from masakari import conf as masakari_conf
+        return masakari_conf.CONF
+    except ImportError:  # pragma: no cover - until masakari.conf exists
+        from oslo_config import cfg
+        from oslo_db import options
+        options.set_defaults(cfg.CONF)
+        return cfg.CONF
+
+
+def configure(connection: str | None = None, **kwargs: Any) -> None:
+    """(Re)point the DB layer at ``connection`` (None: read the config).
+
+    Disposes the engine of any previous configuration.  Extra keyword
+    arguments go to enginefacade's ``configure`` (e.g. ``max_pool_size``).
+    """
+    with _lock:
+        _dispose_locked()
+        ctx = enginefacade.transaction_context()
+        if connection is None:
+            connection = _conf().database.connection
+        if not connection:
+            raise exception.DBNotConfigured()
+        ctx.configure(connection=connection, **kwargs)
+        _state["ctx"] = ctx
+        _state["url"] = connection
+
+
+def dispose() -> None:
+    """Close all pooled connections and forget the configuration."""
+    with _lock:
+        _dispose_locked()
+
+
+def _dispose_locked() -> None:
+    ctx = _state["ctx"]
+    _state["ctx"] = None
+    _state["url"] = None
+    if ctx is not None and ctx._factory._started:
+        ctx.writer.get_engine().dispose()
+
+
+def _context():
+    ctx = _state["ctx"]
+    if ctx is None:
+        configure()
+        ctx = _state["ctx"]
+    if not getattr(ctx, "_masakari_tuned", False):
+        with _lock:
+            if not getattr(ctx, "_masakari_tuned", False):
+                _tune_engine(ctx.writer.get_engine())
+                ctx._masakari_tuned = True
+    return ctx
+
+
+def get_engine() -> sa.engine.Engine:
+    """The writer engine (the reader one is the same unless configured)."""
+    return _context().writer.get_engine()
+
+
+def _tune_engine(engine: sa.engine.Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    def on_connect(dbapi_con, _record):
+        dbapi_con.execute("PRAGMA busy_timeout = %d" % SQLITE_BUSY_TIMEOUT_MS)
+        if not _is_memory(engine.url):
+            dbapi_con.execute("PRAGMA journal_mode = WAL")
+
+    def on_begin(conn):
+        # oslo.db disables pysqlite's implicit BEGIN and emits its own;
+        # this is the fallback should it stop doing so.
+        if "in_transaction" not in conn.info:
+            conn.exec_driver_sql("BEGIN")
+            conn.info["in_transaction"] = True
+
+    def before_execute(conn, cursor, statement, parameters, context,
+                       executemany):
+        # Writers take the database lock at BEGIN: a deferred transaction
+        # that read first and then writes fails at once with "database is
+        # locked" when another writer is active, whatever the busy timeout.
+        if statement == "BEGIN" and _immediate.get():
+            statement = "BEGIN IMMEDIATE"
+        return statement, parameters
+
+    sa.event.listen(engine, "connect", on_connect)
+    sa.event.listen(engine, "begin", on_begin)
+    sa.event.listen(engine, "before_cursor_execute", before_execute,
+                    retval=True)
+    # Connections opened while the engine was created missed on_connect.
+    engine.dispose()
+
+
+def _is_memory(url: sa.engine.URL) -> bool:
+    return url.database in (None, "", ":memory:")
+
+
+@contextlib.contextmanager
+def writer() -> Iterator[orm.Session]:
+    """A session in a write transaction, committed on normal exit."""
+    token = _immediate.set(True)
+    try:
+        with _context().writer.using(_Scope()) as session:
+            yield session
+    finally:
+        _immediate.reset(token)
+
+
+@contextlib.contextmanager
+def reader() -> Iterator[orm.Session]:
+    """A session in a read-only transaction."""
+    with _context().reader.using(_Scope()) as session:
+        yield session
+
+
+def _is_locked(exc: Exception) -> bool:
+    """SQLite lock errors that survived the busy timeout are retried."""
+    text = str(exc).lower()
+    return isinstance(exc, (db_exc.DBError, sa.exc.OperationalError)) and (
+        "database is locked" in text or "database table is locked" in text)
+
+
+def retry(func: F) -> F:
+    """Retry a whole DB API call on deadlocks and SQLite lock errors."""
+    return oslo_db_api.wrap_db_retry(
+        max_retries=5, retry_interval=0.05, inc_retry_interval=True,
+        max_retry_interval=1, retry_on_deadlock=True,
+        exception_checker=_is_locked)(func)

@@ -1,0 +1,584 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Host failure recovery tasks (spec engine.md §4.1), with W1-W7 fixed.
+
+disable → (wait until Nova reports the service down, or force it down when
+the host is known to be fenced) → prepare the instance list (HA-enabled
+first, re-using the records of an interrupted run) → evacuate concurrently,
+confirming through one batched status poll.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+from typing import Any
+
+from masakari.compute import exceptions as cexc
+from masakari.engine import exceptions
+from masakari.engine.drivers.taskflow import base
+from masakari.engine.drivers.taskflow import poller as poller_mod
+
+LOG = logging.getLogger(__name__)
+
+VM_STATE = "OS-EXT-STS:vm_state"
+TASK_STATE = "OS-EXT-STS:task_state"
+POWER_STATE = "OS-EXT-STS:power_state"
+HOST = "OS-EXT-SRV-ATTR:host"
+NODE = "OS-EXT-SRV-ATTR:hypervisor_hostname"
+SHUTDOWN = 4
+TRUE_STRINGS = frozenset({"1", "t", "true", "on", "y", "yes"})
+UNFINISHED_VMOVE = ("pending", "ongoing")
+# Marks a vmove whose instance masakari locked, so whoever finishes the
+# evacuation (this engine or the one resuming it) unlocks it.
+LOCK_MARK = "locked by masakari"
+
+# vm_state before evacuation -> (reset to error first?, stop afterwards?)
+# 'resized' is decided by power state at run time; unknown states use DEFAULT.
+NORMALISATION: dict[str, tuple[bool, bool]] = {
+    "active": (False, False),
+    "stopped": (False, False),
+    "error": (False, True),
+}
+DEFAULT_NORMALISATION = (True, True)
+
+_RESERVED_LOCKS: dict[str, threading.Lock] = {}
+_RESERVED_LOCKS_GUARD = threading.Lock()
+
+
+def is_true(value: Any) -> bool:
+    return (
+        str(value if value is not None else "").strip().lower() in TRUE_STRINGS
+    )
+
+
+def is_ha_enabled(server: dict, key: str) -> bool:
+    return is_true((server.get("metadata") or {}).get(key))
+
+
+def _reserved_lock(name: str) -> threading.Lock:
+    with _RESERVED_LOCKS_GUARD:
+        return _RESERVED_LOCKS.setdefault(name, threading.Lock())
+
+
+class DisableComputeServiceTask(base.MasakariTask):
+    """Take the failed host out of scheduling and make Nova accept evacuations.
+
+    A fenced host (confirmed powered off) is marked forced_down *before* it
+    is disabled, so Nova neither waits on the dead host nor refuses the
+    evacuation; otherwise we poll until Nova itself reports the service down.
+    """
+
+    def execute(self, host_name: str, fenced: bool = False) -> None:
+        nova, ctx, conf = self.novaclient, self.context, self.conf
+        self.update_details(
+            f"Disabling compute service on host: '{host_name}'"
+        )
+        service = nova.get_compute_service(ctx, host_name)
+        if (
+            fenced
+            and conf.host_failure.force_down_fenced_host
+            and not service.get("forced_down")
+        ):
+            try:
+                service = (
+                    nova.set_forced_down(ctx, service["id"], True) or service
+                )
+                self.update_details(
+                    f"Marked compute service on host '{host_name}' "
+                    "forced down",
+                    0.3,
+                )
+            except cexc.ComputeError as err:
+                LOG.warning(
+                    "Could not force down nova-compute on %s: %s",
+                    host_name,
+                    err,
+                )
+        if service.get("status") != "disabled":
+            service = (
+                nova.disable_service(
+                    ctx,
+                    service["id"],
+                    conf.host_failure.service_disable_reason,
+                )
+                or service
+            )
+        self._wait_until_down(host_name, service)
+        self.update_details(
+            f"Disabled compute service on host: '{host_name}'", 1.0
+        )
+
+    def _wait_until_down(self, host_name: str, service: dict) -> None:
+        if _is_down(service):
+            return
+        nova, ctx = self.novaclient, self.context
+
+        def down() -> dict | None:
+            current = nova.get_compute_service(ctx, host_name)
+            return current if _is_down(current) else None
+
+        try:
+            self.wait(
+                down,
+                self.conf.wait_period_after_service_update,
+                f"nova-compute on {host_name} to be reported down",
+            )
+        except exceptions.WaitTimeout as err:
+            # Same as upstream after its fixed sleep: go on; Nova will refuse
+            # evacuations with a clear error if the host is really still up.
+            LOG.warning("%s; evacuating anyway", err)
+            self.update_details(str(err), 0.9)
+
+
+def _is_down(service: dict) -> bool:
+    return service.get("state") == "down" or bool(service.get("forced_down"))
+
+
+class PrepareHAEnabledInstancesTask(base.MasakariTask):
+    """Select instances to evacuate (HA-enabled first) and record vmoves.
+
+    Provides evacuation_plan: the vmove uuids of this attempt in priority
+    order. Unfinished vmoves of an interrupted run are re-used, so the same
+    instance is never evacuated twice.
+    """
+
+    default_provides = "evacuation_plan"
+
+    def execute(self, host_name: str, notification_uuid: str) -> list[str]:
+        nova, ctx, conf, db = (
+            self.novaclient,
+            self.context,
+            self.conf,
+            self.runtime.db,
+        )
+        key = conf.host_failure.ha_enabled_instance_metadata_key
+        self.update_details(
+            f"Preparing instances for evacuation from host '{host_name}'"
+        )
+        servers = nova.get_servers_on_host(ctx, host_name)
+        self.update_details(
+            f"Total instances running on failed host '{host_name}' : "
+            f"{len(servers)}",
+            0.3,
+        )
+        ha, other = [], []
+        for server in servers:
+            ha_enabled = is_ha_enabled(server, key)
+            if (
+                conf.host_failure.ignore_instances_in_error_state
+                and server.get(VM_STATE) == "error"
+            ):
+                if ha_enabled:
+                    self.update_details(
+                        f"Ignoring recovery of HA_Enabled instance "
+                        f"'{server['id']}' "
+                        "as it is in 'error' state.",
+                        0.4,
+                    )
+                continue
+            (ha if ha_enabled else other).append(server)
+        self.update_details(
+            f"Total HA Enabled instances count: '{len(ha)}'", 0.6
+        )
+        selected = (
+            ha + other if conf.host_failure.evacuate_all_instances else ha
+        )
+        if conf.host_failure.evacuate_all_instances:
+            self.update_details(
+                f"Total Non-HA Enabled instances count: '{len(other)}'", 0.7
+            )
+            self.update_details(
+                f"All instances (HA Enabled/Non-HA Enabled) should be "
+                f"considered for evacuation. Total count is: "
+                f"'{len(selected)}'",
+                0.8,
+            )
+        plan = self._plan(db, host_name, notification_uuid, selected)
+        if not plan:
+            msg = (
+                f"Skipped host '{host_name}' recovery as no instances "
+                "needs to be evacuated"
+            )
+            self.update_details(msg, 1.0)
+            raise exceptions.SkipHostRecoveryException(reason=msg)
+        self.update_details(
+            "Instances to be evacuated are: "
+            f"'{','.join(self.planned_instances)}'",
+            1.0,
+        )
+        return plan
+
+    def _plan(
+        self,
+        db: Any,
+        host_name: str,
+        notification_uuid: str,
+        selected: list[dict],
+    ) -> list[str]:
+        existing = db.vmove_get_all_by_filters(
+            filters={"notification_uuid": notification_uuid},
+            sort_keys=["created_at", "id"],
+            sort_dirs=["asc", "asc"],
+        )
+        unfinished = {
+            v.instance_uuid: v
+            for v in existing
+            if v.status in UNFINISHED_VMOVE
+        }
+        # Evacuations a previous owner already started come first: they are
+        # the furthest along and only need confirming.
+        selected_ids = {s["id"] for s in selected}
+        resumed = [
+            v
+            for v in unfinished.values()
+            if v.status == "ongoing" and v.instance_uuid not in selected_ids
+        ]
+        plan = [v.uuid for v in resumed]
+        self.planned_instances = [v.instance_uuid for v in resumed]
+        for server in selected:
+            vmove = unfinished.get(server["id"])
+            if vmove is None:
+                vmove = db.vmove_create(
+                    {
+                        "notification_uuid": notification_uuid,
+                        "instance_uuid": server["id"],
+                        "instance_name": server.get("name") or "",
+                        "source_host": host_name,
+                        "type": "evacuation",
+                        "status": "pending",
+                    }
+                )
+            plan.append(vmove.uuid)
+            self.planned_instances.append(server["id"])
+        return plan
+
+
+class EvacuateInstancesTask(base.MasakariTask):
+    """Evacuate the plan concurrently; judge only this attempt."""
+
+    def execute(
+        self,
+        host_name: str,
+        notification_uuid: str,
+        reserved_host: str | None = None,
+        evacuation_plan: list[str] | None = None,
+    ) -> None:
+        db = self.runtime.db
+        if evacuation_plan is None:
+            vmoves = [
+                v
+                for v in db.vmove_get_all_by_filters(
+                    filters={"notification_uuid": notification_uuid},
+                    sort_keys=["created_at", "id"],
+                    sort_dirs=["asc", "asc"],
+                )
+                if v.status in UNFINISHED_VMOVE
+            ]
+        else:
+            vmoves = [db.vmove_get_by_uuid(u) for u in evacuation_plan]
+        ids = [v.instance_uuid for v in vmoves]
+        self.update_details(
+            f"Start evacuation of instances from failed host "
+            f"'{host_name}', instance uuids are: '{','.join(ids)}'"
+        )
+        if reserved_host:
+            lock = _reserved_lock(reserved_host)
+            if not lock.acquire(
+                timeout=self.conf.wait_period_after_evacuation
+            ):
+                raise exceptions.HostRecoveryFailureException(
+                    reason=f"reserved host {reserved_host} is busy"
+                )
+            try:
+                self._prepare_reserved_host(host_name, reserved_host)
+                failed = self._evacuate_all(host_name, vmoves, reserved_host)
+            finally:
+                lock.release()
+        else:
+            failed = self._evacuate_all(host_name, vmoves, None)
+        if failed:
+            msg = (
+                f"Failed to evacuate instances '{','.join(sorted(failed))}' "
+                f"from host '{host_name}'"
+            )
+            self.update_details(msg, 0.7)
+            raise exceptions.HostRecoveryFailureException(reason=msg)
+        self.update_details(
+            "Evacuation of instances from failed host "
+            f"'{host_name}' completed",
+            1.0,
+        )
+
+    def _prepare_reserved_host(
+        self, host_name: str, reserved_host: str
+    ) -> None:
+        nova, ctx, conf = self.novaclient, self.context, self.conf
+        if conf.host_failure.add_reserved_host_to_aggregate:
+            for aggregate in nova.list_aggregates(ctx):
+                hosts = aggregate.get("hosts") or []
+                if host_name not in hosts or reserved_host in hosts:
+                    continue
+                name = aggregate.get("name")
+                self.update_details(
+                    f"Add host {reserved_host} to aggregate {name}", 0.2
+                )
+                try:
+                    nova.add_host_to_aggregate(
+                        ctx, aggregate["id"], reserved_host
+                    )
+                    self.update_details(
+                        f"Added host {reserved_host} to aggregate {name}", 0.3
+                    )
+                except cexc.ComputeConflict:
+                    self.update_details(
+                        f"Host {reserved_host} already in aggregate {name}",
+                        1.0,
+                    )
+        self.update_details(f"Enabling reserved host: '{reserved_host}'", 0.1)
+        service = nova.get_compute_service(ctx, reserved_host)
+        if service.get("state") == "down" or service.get("forced_down"):
+            raise exceptions.HostRecoveryFailureException(
+                reason=f"reserved host {reserved_host} is down"
+            )
+        if service.get("status") != "enabled":
+            nova.enable_service(ctx, service["id"])
+        if self.update_host_method is not None:
+            self.update_host_method(reserved_host)
+
+    def _evacuate_all(
+        self, host_name: str, vmoves: list, target: str | None
+    ) -> list[str]:
+        if not vmoves:
+            return []
+        conf, runtime = self.conf, self.runtime
+        changes_since = _iso(runtime.clock.utcnow(), back=600)
+        poller = poller_mod.BatchPoller(
+            fetch=lambda ids: (
+                self.novaclient.get_servers_by_ids(
+                    self.context, ids, changes_since=changes_since
+                )
+                if len(ids) > 1
+                else {ids[0]: self.novaclient.get_server(self.context, ids[0])}
+            ),
+            clock=runtime.clock,
+            interval=conf.verify_interval,
+            cancel=runtime.cancel,
+            cancelled=lambda: exceptions.RecoveryCancelled(
+                notification_uuid=runtime.notification_uuid, reason="cancelled"
+            ),
+        )
+        # host_failure_recovery_threads bounds concurrent Nova requests of
+        # this recovery; waiting for Nova to rebuild holds no slot, so every
+        # instance can be rebuilding at once (within the process-wide cap).
+        slots = threading.Semaphore(conf.host_failure_recovery_threads)
+        evacuation = InstanceEvacuation(self, poller, host_name, target, slots)
+        workers = max(1, min(len(vmoves), conf.max_concurrent_evacuations))
+        failed: list[str] = []
+        with concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="masakari-evacuate"
+        ) as pool:
+            futures = {
+                pool.submit(evacuation.run, vmove): vmove for vmove in vmoves
+            }
+            for future in concurrent.futures.as_completed(futures):
+                if not future.result():
+                    failed.append(futures[future].instance_uuid)
+        self.check_cancelled()
+        done = sorted(
+            v.instance_uuid for v in vmoves if v.instance_uuid not in failed
+        )
+        self.update_details(
+            f"Successfully evacuate instances '{','.join(done)}' "
+            f"from host '{host_name}'",
+            0.7,
+        )
+        return failed
+
+
+def _iso(now: Any, back: int) -> str:
+    import datetime
+
+    return (now - datetime.timedelta(seconds=back)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+class InstanceEvacuation:
+    """Evacuate-and-confirm one instance (spec §4.1.7, W3/W5/W6/W7 fixed).
+
+    Every exception ends in a 'failed' vmove (never a stale 'pending'); a
+    cancelled run leaves the vmove as it is for the next owner.
+    """
+
+    def __init__(
+        self,
+        task: EvacuateInstancesTask,
+        poller: poller_mod.BatchPoller,
+        source: str,
+        target: str | None,
+        slots: threading.Semaphore | None = None,
+    ) -> None:
+        self.slots = slots or threading.Semaphore(1)
+        self.task = task
+        self.poller = poller
+        self.source = source
+        self.target = target
+
+    def run(self, vmove: Any) -> bool:
+        task, runtime = self.task, self.task.runtime
+        if runtime.cancel.is_set():
+            return True
+        with runtime.cap:
+            lock = {"ours": vmove.message == LOCK_MARK}
+            cancelled = False
+            try:
+                server = self._evacuate(vmove, lock)
+                self._update(
+                    vmove,
+                    status="succeeded",
+                    message=None,
+                    dest_host=server.get(NODE) or server.get(HOST),
+                    end_time=runtime.clock.utcnow(),
+                )
+                return True
+            except exceptions.RecoveryCancelled:
+                cancelled = True
+                return True
+            except Exception as err:  # noqa: BLE001 - every failure ends the vmove
+                LOG.warning(
+                    "Evacuation of %s failed: %s", vmove.instance_uuid, err
+                )
+                self._update(
+                    vmove,
+                    status="failed",
+                    message=str(err),
+                    end_time=runtime.clock.utcnow(),
+                )
+                return False
+            finally:
+                if lock["ours"] and not cancelled:
+                    try:
+                        with self.slots:
+                            task.novaclient.unlock_server(
+                                task.context, vmove.instance_uuid
+                            )
+                    except Exception as err:  # noqa: BLE001
+                        LOG.warning(
+                            "Could not unlock %s: %s", vmove.instance_uuid, err
+                        )
+
+    def _update(self, vmove: Any, **values: Any) -> None:
+        try:
+            self.task.runtime.db.vmove_update(vmove.uuid, values)
+        except Exception:  # noqa: BLE001 - a record error must not stop the others
+            LOG.exception("Could not update vmove %s", vmove.uuid)
+
+    def _evacuate(self, vmove: Any, lock: dict) -> dict:
+        task = self.task
+        nova, ctx, conf = task.novaclient, task.context, task.conf
+        uuid = vmove.instance_uuid
+        with self.slots:
+            started = self._start(vmove, lock)
+        if started is None:
+            # Started by an earlier (interrupted) attempt: only confirm it.
+            return self.poller.wait_for(
+                uuid,
+                self._confirm(None, True),
+                conf.wait_period_after_evacuation,
+                f"evacuation of {uuid}",
+            )
+        vm0, prev, stop_after = started
+        server = self.poller.wait_for(
+            uuid,
+            self._confirm(prev, False),
+            conf.wait_period_after_evacuation,
+            f"evacuation of {uuid}",
+        )
+        if vm0 != "active" and stop_after:
+            if server.get(VM_STATE) != "stopped":
+                with self.slots:
+                    nova.stop_server(ctx, uuid)
+                server = self.poller.wait_for(
+                    uuid,
+                    lambda s: s.get(VM_STATE) == "stopped" or None,
+                    conf.wait_period_after_power_off,
+                    f"{uuid} to stop",
+                )
+            if vm0 == "error":
+                with self.slots:
+                    nova.reset_state(ctx, uuid, "error")
+        return server
+
+    def _start(self, vmove: Any, lock: dict) -> tuple | None:
+        """Lock, normalise and evacuate; None if already under way.
+
+        Returns (vm_state before, vm_state the evacuation started from,
+        stop afterwards?).
+        """
+        task = self.task
+        nova, ctx, clock = task.novaclient, task.context, task.runtime.clock
+        uuid = vmove.instance_uuid
+        server = nova.get_server(ctx, uuid)
+        if server.get(HOST) != self.source:
+            return None
+        if server.get(TASK_STATE) is not None and vmove.status == "ongoing":
+            return None
+        if not server.get("locked"):
+            # Record the intent first: whoever resumes after a crash between
+            # the two calls still knows the lock is ours to release.
+            self._update(vmove, message=LOCK_MARK)
+            lock["ours"] = True
+            nova.lock_server(ctx, uuid)
+        vm0 = server.get(VM_STATE)
+        reset, stop_after = NORMALISATION.get(vm0, DEFAULT_NORMALISATION)
+        if vm0 in NORMALISATION and server.get(TASK_STATE) is not None:
+            reset, stop_after = True, vm0 != "active"
+        if reset:
+            nova.reset_state(ctx, uuid, "error")
+            server = nova.get_server(ctx, uuid)
+            if vm0 == "resized":
+                stop_after = server.get(POWER_STATE) == SHUTDOWN
+        self._update(vmove, status="ongoing", start_time=clock.utcnow())
+        nova.evacuate(ctx, uuid, self.target)
+        return vm0, server.get(VM_STATE), stop_after
+
+    def _confirm(self, prev: str | None, seen_task: bool) -> poller_mod.Check:
+        """Done when Nova finished the rebuild on another host (W6/W7)."""
+        state = {"seen_task": seen_task}
+        source = self.source
+
+        def check(server: dict) -> bool | None:
+            vm_state = server.get(VM_STATE)
+            if server.get(TASK_STATE) is not None:
+                state["seen_task"] = True
+                return None
+            moved = server.get(HOST) not in (None, source)
+            if moved:
+                if vm_state == "error" and prev != "error":
+                    raise exceptions.InstanceRecoveryFailureException(
+                        reason=f"instance {server.get('id')} is in error "
+                        f"state on {server.get(HOST)} after evacuation"
+                    )
+                return True
+            failed = prev != "error" or state["seen_task"]
+            if vm_state == "error" and failed:
+                raise exceptions.InstanceRecoveryFailureException(
+                    reason=f"evacuation of instance {server.get('id')} "
+                    f"failed; it is in "
+                    f"error state on {source}"
+                )
+            return None
+
+        return check

@@ -1,0 +1,191 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What each notification type does, and how outcomes map to statuses.
+
+A handler returns (status, exception-or-None); exceptions listed in
+OUTCOMES are expected results, anything else is 'error'.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from typing import Any, Callable
+
+from masakari.engine import events
+from masakari.engine import exceptions
+
+LOG = logging.getLogger(__name__)
+
+# Expected outcomes signalled by exceptions (spec engine.md §3.5).
+OUTCOMES: tuple[tuple[type[Exception], str], ...] = (
+    (exceptions.SkipHostRecoveryException, "finished"),
+    (exceptions.SkipInstanceRecoveryException, "finished"),
+    (exceptions.SkipProcessRecoveryException, "finished"),
+    (exceptions.IgnoreInstanceRecoveryException, "ignored"),
+)
+# Outcomes reported with notification.process.error although not 'error'.
+ERROR_EVENT_OUTCOMES = (exceptions.IgnoreInstanceRecoveryException,)
+
+
+@dataclasses.dataclass
+class Outcome:
+    status: str
+    error: Exception | None = None
+    emit: bool = True  # send notification.process.end/.error
+
+    @property
+    def message(self) -> str | None:
+        return None if self.error is None else str(self.error)
+
+
+@dataclasses.dataclass
+class Job:
+    """Everything a handler needs about one claimed notification."""
+
+    context: Any
+    notification: Any
+    host: Any
+    payload: dict
+    driver: Any
+    db: Any
+    runtime: Any
+
+
+def payload_of(notification: Any) -> dict:
+    payload = notification.payload
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def run_driver(call: Callable[[], None]) -> Outcome:
+    try:
+        call()
+    except exceptions.RecoveryCancelled:
+        raise
+    except Exception as err:  # noqa: BLE001 - mapped to a status below
+        for cls, status in OUTCOMES:
+            if isinstance(err, cls):
+                if isinstance(err, ERROR_EVENT_OUTCOMES):
+                    return Outcome(status, err)
+                LOG.info("%s", err)
+                return Outcome(status)
+        LOG.error("Recovery failed: %s", err)
+        return Outcome("error", err)
+    return Outcome("finished")
+
+
+def _event(job: Job) -> str:
+    return str(job.payload.get("event", "")).upper()
+
+
+def handle_compute_host(job: Job) -> Outcome:
+    host_status = job.payload.get("host_status")
+    if host_status is None or str(host_status).upper() != "NORMAL":
+        return Outcome("ignored")
+    event = _event(job)
+    if event == "STARTED":
+        return Outcome("finished")
+    if event != "STOPPED":
+        return Outcome("ignored")
+    db, host = job.db, job.host
+    values: dict[str, Any] = {"on_maintenance": True}
+    if host.reserved:
+        values["reserved"] = False
+    db.host_update(host.uuid, values)
+    segment = host.failover_segment
+    method = segment.recovery_method
+    reserved = None
+    if method != "auto":
+        rows = db.host_get_all_by_filters(
+            filters={
+                "failover_segment_id": segment.uuid,
+                "reserved": True,
+                "on_maintenance": False,
+            },
+            sort_keys=["created_at", "id"],
+            sort_dirs=["desc", "desc"],
+        )
+        reserved = [h.name for h in rows if h.name != host.name]
+
+    def unreserve(name: str) -> None:
+        db.host_update(db.host_get_by_name(name).uuid, {"reserved": False})
+
+    return run_driver(
+        lambda: job.driver.execute_host_failure(
+            job.context,
+            host.name,
+            method,
+            job.notification.notification_uuid,
+            update_host_method=unreserve,
+            reserved_host_list=reserved,
+            fenced=True,
+            runtime=job.runtime,
+        )
+    )
+
+
+def handle_process(job: Job) -> Outcome:
+    event = _event(job)
+    if event == "STARTED":
+        return Outcome("finished")
+    if event != "STOPPED":
+        return Outcome("ignored")
+    process_name = job.payload.get("process_name")
+    if process_name != "nova-compute":
+        # W12: processes masakari does not act on leave the host alone.
+        return Outcome("finished")
+    job.db.host_update(job.host.uuid, {"on_maintenance": True})
+    return run_driver(
+        lambda: job.driver.execute_process_failure(
+            job.context,
+            process_name,
+            job.host.name,
+            job.notification.notification_uuid,
+            runtime=job.runtime,
+        )
+    )
+
+
+def handle_vm(job: Job) -> Outcome:
+    pair = (job.payload.get("event"), job.payload.get("vir_domain_event"))
+    if pair not in events.RECOVERABLE_INSTANCE_EVENTS:
+        return Outcome("ignored", emit=False)
+    return run_driver(
+        lambda: job.driver.execute_instance_failure(
+            job.context,
+            job.payload.get("instance_uuid"),
+            job.notification.notification_uuid,
+            host_name=job.host.name,
+            runtime=job.runtime,
+        )
+    )
+
+
+HANDLERS: dict[str, Callable[[Job], Outcome]] = {
+    "COMPUTE_HOST": handle_compute_host,
+    "PROCESS": handle_process,
+    "VM": handle_vm,
+}
+
+
+def handle(job: Job) -> Outcome:
+    handler = HANDLERS.get(job.notification.type)
+    if handler is None:
+        return Outcome("ignored", emit=False)
+    return handler(job)

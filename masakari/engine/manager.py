@@ -1,0 +1,281 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The engine's RPC endpoint and the processing of one notification.
+
+process_notification only schedules work on the engine's own worker pool,
+so the RPC thread returns at once and shutdown can drain flows with a
+deadline. Processing = claim (CAS) → segment check → handler → final CAS,
+under a renewed lease; any unexpected exception ends in 'error'.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+from typing import Any
+
+import oslo_messaging as messaging
+
+from masakari.engine import events
+from masakari.engine import exceptions
+from masakari.engine import handlers
+from masakari.engine import lifecycle
+from masakari.engine import timing
+from masakari.engine.drivers.taskflow import runtime as rt
+
+LOG = logging.getLogger(__name__)
+BINARY = "masakari-engine"
+NOTIFICATION_FIELDS = (
+    "id",
+    "notification_uuid",
+    "generated_time",
+    "source_host_uuid",
+    "type",
+    "payload",
+    "status",
+)
+
+
+def _default_emit(*args: Any, **kwargs: Any) -> None:
+    from masakari import notifications
+
+    notifications.emit(*args, **kwargs)
+
+
+def _load_driver(conf: Any) -> Any:
+    from stevedore import driver as sd_driver
+
+    name = conf.notification_driver
+    if not name:
+        raise exceptions.InvalidRecoveryFlowConfig(
+            group="DEFAULT", option="notification_driver", reason="empty"
+        )
+    if name == "taskflow_driver":
+        from masakari.engine.drivers.taskflow import TaskFlowDriver
+
+        return TaskFlowDriver(conf=conf)
+    return sd_driver.DriverManager(
+        "masakari.driver",
+        name,
+        invoke_on_load=True,
+        invoke_kwds={"conf": conf},
+    ).driver
+
+
+class EngineEndpoint:
+    """What the RPC server exposes: exactly the two methods of spec §2.1."""
+
+    target = messaging.Target(version="1.1")
+
+    def __init__(self, manager: "MasakariManager") -> None:
+        self._manager = manager
+
+    def process_notification(
+        self, context: Any, notification_uuid: str
+    ) -> None:
+        self._manager.process_notification(context, notification_uuid)
+
+    def get_notification_recovery_workflow_details(
+        self, context: Any, notification_uuid: str
+    ) -> list[dict]:
+        return self._manager.get_notification_recovery_workflow_details(
+            context, notification_uuid
+        )
+
+
+class MasakariManager:
+    """Schedules and runs notifications (behind EngineEndpoint)."""
+
+    target = EngineEndpoint.target
+
+    def __init__(
+        self,
+        conf: Any,
+        driver: Any = None,
+        db: Any = None,
+        clock: timing.Clock | None = None,
+        emit: Any = None,
+    ) -> None:
+        if db is None:
+            from masakari.db import api as db
+        self.conf = conf
+        self.db = db
+        self.clock = clock or timing.Clock()
+        self.driver = driver if driver is not None else _load_driver(conf)
+        self.emit = emit or _default_emit
+        self.leases = lifecycle.LeaseKeeper(
+            db, self.clock, conf.notification_lease_period
+        )
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=conf.notification_workers,
+            thread_name_prefix="masakari-recovery",
+        )
+        self._active: dict[str, concurrent.futures.Future] = {}
+        self._lock = threading.Lock()
+        self._accepting = True
+
+    # -- RPC methods -----------------------------------------------------
+    def process_notification(
+        self, context: Any, notification_uuid: str
+    ) -> None:
+        self.submit(context, notification_uuid)
+
+    def get_notification_recovery_workflow_details(
+        self, context: Any, notification_uuid: str
+    ) -> list[dict]:
+        return self.driver.get_notification_recovery_workflow_details(
+            context, notification_uuid
+        )
+
+    # -- scheduling ------------------------------------------------------
+    def start(self) -> None:
+        self.leases.start()
+
+    def is_active(self, notification_uuid: str) -> bool:
+        with self._lock:
+            return notification_uuid in self._active
+
+    def submit(
+        self, context: Any, notification_uuid: str
+    ) -> concurrent.futures.Future | None:
+        """Run the notification unless it runs here already or we stop."""
+        with self._lock:
+            if not self._accepting or notification_uuid in self._active:
+                return None
+            future = self._pool.submit(
+                self._process_guarded, context, notification_uuid
+            )
+            self._active[notification_uuid] = future
+            return future
+
+    def _process_guarded(self, context: Any, notification_uuid: str) -> None:
+        try:
+            self.process(context, notification_uuid)
+        except Exception:  # noqa: BLE001 - a worker must never die silently
+            LOG.exception(
+                "Processing notification %s failed", notification_uuid
+            )
+        finally:
+            with self._lock:
+                self._active.pop(notification_uuid, None)
+
+    def stop(self, timeout: float) -> None:
+        """Stop taking work; drain flows up to timeout, hand back the rest."""
+        with self._lock:
+            self._accepting = False
+            futures = list(self._active.values())
+        done, pending = concurrent.futures.wait(
+            futures, timeout=max(timeout, 0)
+        )
+        if pending:
+            LOG.warning(
+                "%d recoveries still running at shutdown; leaving them for "
+                "resumption",
+                len(pending),
+            )
+            for lease in self.leases.leases():
+                lease.cancel.set()
+            concurrent.futures.wait(pending, timeout=10)
+        for lease in self.leases.leases():
+            self.leases.hand_back(lease)
+        self.leases.stop()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- processing one notification -------------------------------------
+    def process(self, context: Any, notification_uuid: str) -> str | None:
+        """Claim and run one notification; its final status or None."""
+        row = self.db.notification_get_by_uuid(notification_uuid)
+        received_status = row.status
+        claimed = lifecycle.claim(
+            self.db,
+            row,
+            self.clock.utcnow(),
+            self.conf.notification_lease_period,
+        )
+        if claimed is None:
+            return None
+        lease = self.leases.add(claimed)
+        try:
+            host = self.db.host_get_by_uuid(claimed.source_host_uuid)
+            segment = host.failover_segment
+            if segment is not None and not segment.enabled:
+                self.leases.finish(
+                    lease, "ignored", events.SEGMENT_DISABLED_MESSAGE
+                )
+                return "ignored"
+        except Exception as err:  # noqa: BLE001
+            LOG.error(
+                "Notification %s: cannot load its host: %s",
+                notification_uuid,
+                err,
+            )
+            self.leases.finish(lease, "error", str(err))
+            return "error"
+        payload = self._payload(claimed, received_status)
+        self.emit(
+            context, "notification", "process", "start", payload, binary=BINARY
+        )
+        runtime = rt.Runtime(
+            conf=self.conf,
+            clock=self.clock,
+            db=self.db,
+            cancel=lease.cancel,
+            notification_uuid=notification_uuid,
+        )
+        job = handlers.Job(
+            context=context,
+            notification=claimed,
+            host=host,
+            payload=handlers.payload_of(claimed),
+            driver=self.driver,
+            db=self.db,
+            runtime=runtime,
+        )
+        try:
+            outcome = handlers.handle(job)
+        except exceptions.RecoveryCancelled:
+            LOG.warning(
+                "Recovery of %s interrupted; left for resumption",
+                notification_uuid,
+            )
+            self.leases.hand_back(lease)
+            return None
+        except Exception as err:  # noqa: BLE001 - W15: never leave 'running'
+            LOG.exception("Unexpected error processing %s", notification_uuid)
+            outcome = handlers.Outcome("error", err)
+        if lease.cancel.is_set() and outcome.status == "error":
+            self.leases.hand_back(lease)
+            return None
+        if outcome.emit:
+            phase = "error" if outcome.error is not None else "end"
+            self.emit(
+                context,
+                "notification",
+                "process",
+                phase,
+                self._payload(claimed, "running"),
+                exception=outcome.error,
+                binary=BINARY,
+            )
+        self.leases.finish(lease, outcome.status, outcome.message)
+        return outcome.status
+
+    @staticmethod
+    def _payload(row: Any, status: str) -> dict:
+        data = {
+            field: getattr(row, field, None) for field in NOTIFICATION_FIELDS
+        }
+        data["payload"] = handlers.payload_of(row)
+        data["status"] = status
+        return data

@@ -1,0 +1,181 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Periodic work of the engine, scheduled per notification.
+
+One scan every tick (at most a third of the lease period) decides, for each
+unfinished notification: pick up a 'new' one the RPC path missed, resume a
+'running' one whose owner's lease expired, retry an 'error' one after an
+exponential backoff (bounded attempts, then 'failed'), or expire one that is
+too old and owned by no live engine. The work itself runs on the manager's
+worker pool, never in this thread (W10, W11, W19: ages use created_at).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import threading
+from typing import Any
+
+from masakari import exception
+from masakari.engine import lifecycle
+
+LOG = logging.getLogger(__name__)
+UNFINISHED = ["new", "running", "error"]
+
+
+@dataclasses.dataclass
+class RetryState:
+    attempts: int
+    due: datetime.datetime
+
+
+class Periodic:
+    def __init__(self, manager: Any, context_factory: Any) -> None:
+        self.manager = manager
+        self.conf = manager.conf
+        self.clock = manager.clock
+        self.db = manager.db
+        self.context_factory = context_factory
+        self._retries: dict[str, RetryState] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def interval(self) -> float:
+        conf = self.conf
+        return max(
+            1.0,
+            min(
+                conf.process_unfinished_notifications_interval,
+                conf.notification_lease_period / 3.0,
+            ),
+        )
+
+    def start(self) -> None:
+        if not self.conf.periodic_enable or self._thread is not None:
+            return
+        self._thread = threading.Thread(
+            target=self._loop, name="masakari-periodic", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - keep the scheduler alive
+                LOG.exception("Periodic scan failed")
+            if self.clock.sleep(self.interval, self._stop):
+                return
+
+    def run_once(self) -> list[str]:
+        """One scan; returns the uuids submitted for processing."""
+        now = self.clock.utcnow()
+        rows = self.db.notification_get_all_by_filters(
+            filters={"status": UNFINISHED}
+        )
+        submitted = []
+        seen = set()
+        for row in rows:
+            uuid = row.notification_uuid
+            seen.add(uuid)
+            if self.manager.is_active(uuid):
+                continue
+            action = self._decide(row, now)
+            if action == "run" and self.manager.submit(
+                self.context_factory(), uuid
+            ):
+                submitted.append(uuid)
+        for uuid in set(self._retries) - seen:
+            self._retries.pop(uuid, None)
+        return submitted
+
+    def _age(self, row: Any, now: datetime.datetime) -> float:
+        return (now - (row.created_at or now)).total_seconds()
+
+    def _decide(self, row: Any, now: datetime.datetime) -> str:
+        conf = self.conf
+        period = conf.notification_lease_period
+        orphaned = row.status != "running" or lifecycle.lease_expired(
+            row, now, period
+        )
+        if (
+            orphaned
+            and self._age(row, now) > conf.notifications_expired_interval
+        ):
+            self._fail(
+                row,
+                "expired: not finished within "
+                f"{conf.notifications_expired_interval} seconds",
+            )
+            return "failed"
+        if row.status == "new":
+            return (
+                "run"
+                if self._age(row, now)
+                > conf.retry_notification_new_status_interval
+                else "wait"
+            )
+        if row.status == "running":
+            return "run" if orphaned else "wait"
+        return self._decide_retry(row, now)
+
+    def _decide_retry(self, row: Any, now: datetime.datetime) -> str:
+        conf = self.conf
+        state = self._retries.get(row.notification_uuid)
+        if state is None:
+            state = RetryState(
+                0,
+                now
+                + datetime.timedelta(seconds=conf.notification_retry_backoff),
+            )
+            self._retries[row.notification_uuid] = state
+        if now < state.due:
+            return "wait"
+        if state.attempts >= conf.notification_max_retries:
+            self._fail(
+                row,
+                f"still failing after {state.attempts} retries: "
+                f"{row.message or ''}".strip(),
+            )
+            self._retries.pop(row.notification_uuid, None)
+            return "failed"
+        state.attempts += 1
+        state.due = now + datetime.timedelta(
+            seconds=conf.notification_retry_backoff * (2**state.attempts)
+        )
+        return "run"
+
+    def _fail(self, row: Any, message: str) -> None:
+        try:
+            criteria = {"expected_status": row.status}
+            if row.status == "running":
+                criteria["expected_updated_at"] = row.updated_at
+            self.db.notification_update(
+                row.notification_uuid,
+                {"status": "failed", "message": message},
+                **criteria,
+            )
+            LOG.error(
+                "Notification %s failed: %s", row.notification_uuid, message
+            )
+        except exception.NotificationStatusConflict:
+            pass

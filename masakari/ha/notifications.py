@@ -1,0 +1,191 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Notification intake (spec api.md §9.2) and reads.
+
+The row is committed before the engine is told about it; the duplicate
+check and the insert are one database transaction (optionally also under a
+tooz lock), so no accepted notification is lost and no duplicate slips in,
+whatever the number of API workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+import time
+from typing import Any, Callable, Iterator
+
+from oslo_config import cfg
+
+from masakari.db import api as db
+from masakari import exception
+from masakari.ha import events
+
+LOG = logging.getLogger(__name__)
+LOCK_PREFIX = 'masakari-'
+DEFAULT_DUPLICATE_WINDOW = 180
+
+
+class Intake:
+    """Creates notifications; collaborators are injectable for tests."""
+
+    def __init__(self, conf: cfg.ConfigOpts | None = None,
+                 engine_api: Any = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 rand: Callable[[float, float], float] = random.uniform
+                 ) -> None:
+        self.conf = conf or cfg.CONF
+        self._engine_api = engine_api
+        self._engine_lock = threading.Lock()
+        self._coordinator: Any = None
+        self.sleep = sleep
+        self.rand = rand
+
+    # -- collaborators ----------------------------------------------------
+    @property
+    def engine_api(self) -> Any:
+        with self._engine_lock:
+            if self._engine_api is None:
+                from masakari.engine import rpcapi
+                self._engine_api = rpcapi.EngineAPI(conf=self.conf)
+            return self._engine_api
+
+    def _opt(self, name: str, default: Any, group: str | None = None
+             ) -> Any:
+        try:
+            node = self.conf if group is None else getattr(self.conf, group)
+            return getattr(node, name)
+        except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
+            return default
+
+    def _backend_url(self) -> str | None:
+        return self._opt('backend_url', None, group='coordination')
+
+    @contextlib.contextmanager
+    def _lock(self, name: str) -> Iterator[None]:
+        url = self._backend_url()
+        if not url:
+            yield
+            return
+        from tooz import coordination
+        with self._engine_lock:
+            if self._coordinator is None:
+                member = f'masakari-api-{id(self)}'.encode()
+                coordinator = coordination.get_coordinator(url, member)
+                coordinator.start(start_heart=True)
+                self._coordinator = coordinator
+        with self._coordinator.get_lock((LOCK_PREFIX + name).encode()):
+            yield
+
+    def stop(self) -> None:
+        if self._coordinator is not None:
+            self._coordinator.stop()
+            self._coordinator = None
+
+    # -- intake -----------------------------------------------------------
+    def _random_delay(self) -> None:
+        delay_max = self._opt('notification_delay_max', 0)
+        if self._backend_url() or not delay_max or delay_max <= 0:
+            return
+        self.sleep(self.rand(0, delay_max))
+
+    def create(self, context: Any, data: dict) -> Any:
+        """Store a notification (status ``new``) and hand it to the engine.
+
+        ``data``: type, hostname, generated_time (naive UTC datetime),
+        payload. Raises InvalidInput (400), HostOnMaintenanceError or
+        DuplicateNotification (409).
+        """
+        self._random_delay()
+        if data['type'] == 'COMPUTE_HOST':
+            lock = self._lock(f"create_host_notification-{data['hostname']}")
+        else:
+            lock = contextlib.nullcontext()
+        with lock:
+            notification = self._store(context, data)
+        self._cast(context, notification)
+        return notification
+
+    def _store(self, context: Any, data: dict) -> Any:
+        hostname = data['hostname']
+        try:
+            host = db.host_get_by_name(hostname)
+        except exception.HostNotFoundByName as exc:
+            raise exception.InvalidInput(message=str(exc)) from None
+        if host.on_maintenance:
+            raise exception.HostOnMaintenanceError(
+                host_name=hostname, notification_type=data['type'])
+        values = {
+            'type': data['type'],
+            'generated_time': data['generated_time'],
+            'source_host_uuid': host.uuid,
+            'payload': data['payload'],
+            'status': 'new',
+            'failover_segment_uuid': host.failover_segment_id,
+        }
+        window = self._opt('duplicate_notification_detection_interval',
+                           DEFAULT_DUPLICATE_WINDOW)
+        with events.around(context, 'notification', 'create', dict(values)):
+            notification = db.notification_create(values,
+                                                  duplicate_window=window)
+        return notification
+
+    def _cast(self, context: Any, notification: Any) -> None:
+        try:
+            self.engine_api.process_notification(
+                context, notification.notification_uuid)
+        except Exception:  # noqa: BLE001 - the row is safe; engine retries
+            LOG.warning('Notification %s is stored but could not be sent to '
+                        'the engine; its periodic task will pick it up.',
+                        notification.notification_uuid, exc_info=True)
+
+
+_INTAKE: Intake | None = None
+_INTAKE_LOCK = threading.Lock()
+
+
+def get_intake() -> Intake:
+    global _INTAKE
+    with _INTAKE_LOCK:
+        if _INTAKE is None:
+            _INTAKE = Intake()
+        return _INTAKE
+
+
+def set_intake(intake: Intake | None) -> None:
+    global _INTAKE
+    with _INTAKE_LOCK:
+        _INTAKE = intake
+
+
+def list_notifications(filters: dict, sort_keys: list | None,
+                       sort_dirs: list | None, limit: int | None,
+                       marker: str | None) -> list:
+    return db.notification_get_all_by_filters(
+        filters=filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
+        limit=limit, marker=marker)
+
+
+def get_notification(uuid: str) -> Any:
+    return db.notification_get_by_uuid(uuid)
+
+
+def get_recovery_workflow_details(context: Any, notification: Any
+                                  ) -> list:
+    """Ask the engine (RPC call) for the recovery progress details."""
+    details = get_intake().engine_api.\
+        get_notification_recovery_workflow_details(
+            context, notification.notification_uuid)
+    return list(details or [])

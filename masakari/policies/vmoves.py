@@ -1,0 +1,26 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Rules for VM moves."""
+
+from masakari.policies import base
+
+_VMOVES = '/notifications/{notification_id}/vmoves'
+_VMOVE = _VMOVES + '/{vmove_id}'
+
+RULES = [
+    base.api_rule('vmoves', 'index', 'GET', _VMOVES,
+                  'List the VM moves of a notification.'),
+    base.api_rule('vmoves', 'detail', 'GET', _VMOVE,
+                  'Show a VM move.'),
+    base.discoverable('vmoves'),
+]

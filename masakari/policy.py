@@ -1,0 +1,93 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Policy enforcement (oslo.policy) with the rules of masakari.policies."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from oslo_config import cfg
+from oslo_policy import policy
+
+from masakari import exception
+from masakari import policies
+
+_ENFORCER: policy.Enforcer | None = None
+_LOCK = threading.Lock()
+
+
+def init(conf: cfg.ConfigOpts | None = None,
+         policy_file: str | None = None) -> policy.Enforcer:
+    """Build the process-wide enforcer once (thread-safe)."""
+    global _ENFORCER
+    with _LOCK:
+        if _ENFORCER is None:
+            enforcer = policy.Enforcer(conf or cfg.CONF,
+                                       policy_file=policy_file)
+            enforcer.register_defaults(policies.list_rules())
+            enforcer.load_rules()
+            _ENFORCER = enforcer
+        return _ENFORCER
+
+
+def reset() -> None:
+    global _ENFORCER
+    with _LOCK:
+        if _ENFORCER is not None:
+            _ENFORCER.clear()
+        _ENFORCER = None
+
+
+def get_enforcer() -> policy.Enforcer:
+    """Entry point for the oslopolicy-* tools (namespace ``masakari``)."""
+    from masakari.common import config
+
+    conf = cfg.ConfigOpts()
+    config.set_lib_defaults()
+    conf([], project='masakari')
+    enforcer = policy.Enforcer(conf)
+    enforcer.register_defaults(policies.list_rules())
+    return enforcer
+
+
+def _target(context: Any, target: dict | None) -> dict:
+    if target is not None:
+        return target
+    return {'project_id': context.project_id, 'user_id': context.user_id}
+
+
+def authorize(context: Any, action: str, target: dict | None = None
+              ) -> None:
+    """Raise PolicyNotAuthorized (403) unless ``action`` is allowed."""
+    enforcer = init()
+    try:
+        enforcer.authorize(action, _target(context, target), context,
+                           do_raise=True,
+                           exc=exception.PolicyNotAuthorized, action=action)
+    except policy.PolicyNotRegistered:
+        raise exception.PolicyNotAuthorized(action=action) from None
+
+
+def check(context: Any, action: str, target: dict | None = None) -> bool:
+    """True when ``action`` is allowed (no exception)."""
+    return bool(init().authorize(action, _target(context, target), context,
+                                 do_raise=False))
+
+
+def check_is_admin(context: Any) -> bool:
+    """Evaluate ``context_is_admin`` against the context's credentials."""
+    credentials = context.to_policy_values()
+    target = {'project_id': context.project_id, 'user_id': context.user_id}
+    return bool(init().authorize('context_is_admin', target, credentials,
+                                 do_raise=False))

@@ -1,0 +1,158 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The real ``openstack`` CLI (python-masakariclient) against masakari-api.
+
+Each backend runs the same scenario; CLI start-up costs ~2 s per call, so
+one ordered scenario per resource keeps the number of calls small.
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from masakari.db import api as db_api
+
+pytestmark = pytest.mark.functional
+
+OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
+INSTANCE = '96ab1c42-668c-4f2d-8689-afa3301d4ee9'
+
+
+class CLI:
+    def __init__(self, api):
+        self.base = ['--os-auth-type', 'none', '--os-endpoint',
+                     api.url + '/v1']
+
+    def run(self, *args, ok=True):
+        proc = subprocess.run([OPENSTACK, *self.base, *args],
+                              capture_output=True, text=True, timeout=120)
+        if ok:
+            assert proc.returncode == 0, proc.stderr
+        return proc
+
+    def json(self, *args):
+        return json.loads(self.run(*args, '-f', 'json').stdout)
+
+    def fails(self, *args):
+        proc = self.run(*args, ok=False)
+        assert proc.returncode != 0
+        return proc.stderr
+
+
+@pytest.fixture(scope='module')
+def cli(api):
+    return CLI(api)
+
+
+def test_segments(cli):
+    seg = cli.json('segment', 'create', 'cli-seg', 'auto', 'COMPUTE',
+                   '--description', 'first', '--is_enabled', 'False')
+    assert seg['name'] == 'cli-seg'
+    assert seg['is_enabled'] is False
+    assert seg['description'] == 'first'
+    listed = cli.json('segment', 'list')
+    assert 'cli-seg' in [s['name'] for s in listed]
+    shown = cli.json('segment', 'show', 'cli-seg')
+    assert shown['uuid'] == seg['uuid']
+    updated = cli.json('segment', 'update', seg['uuid'], '--name',
+                       'cli-seg2', '--recovery_method', 'reserved_host',
+                       '--is_enabled', 'True')
+    assert updated['name'] == 'cli-seg2'
+    assert updated['recovery_method'] == 'reserved_host'
+    assert updated['is_enabled'] is True
+    err = cli.fails('segment', 'create', 'cli-seg2', 'auto', 'COMPUTE')
+    assert 'Failover segment with name cli-seg2 already exists.' in err
+    err = cli.fails('segment', 'create', 'x', 'bogus', 'COMPUTE')
+    assert 'bogus' in err
+    cli.run('segment', 'delete', seg['uuid'])
+    err = cli.fails('segment', 'show', seg['uuid'])
+    assert seg['uuid'] in err
+
+
+def test_hosts(cli):
+    seg = cli.json('segment', 'create', 'host-seg', 'auto', 'COMPUTE')
+    host = cli.json('segment', 'host', 'create', 'compute1', 'COMPUTE',
+                    'SSH', seg['uuid'], '--reserved', 'True')
+    assert host['name'] == 'compute1'
+    assert host['reserved'] is True
+    assert host['failover_segment_id'] == seg['uuid']
+    listed = cli.json('segment', 'host', 'list', seg['uuid'])
+    assert [h['name'] for h in listed] == ['compute1']
+    shown = cli.json('segment', 'host', 'show', seg['uuid'], 'compute1')
+    assert shown['uuid'] == host['uuid']
+    updated = cli.json('segment', 'host', 'update', seg['uuid'],
+                       host['uuid'], '--on_maintenance', 'True',
+                       '--reserved', 'False')
+    assert updated['on_maintenance'] is True
+    assert updated['reserved'] is False
+    err = cli.fails('segment', 'host', 'create', 'not-a-compute', 'COMPUTE',
+                    'SSH', seg['uuid'])
+    assert 'Compute service with name not-a-compute could not be found.' \
+        in err
+    err = cli.fails('segment', 'host', 'create', 'compute1', 'COMPUTE',
+                    'SSH', seg['uuid'])
+    assert 'Host with name compute1 already exists.' in err
+    cli.run('segment', 'host', 'delete', seg['uuid'], host['uuid'])
+    assert cli.json('segment', 'host', 'list', seg['uuid']) == []
+    cli.run('segment', 'delete', seg['uuid'])
+
+
+def test_notifications_and_vmoves(cli, api):
+    seg = cli.json('segment', 'create', 'n-seg', 'auto', 'COMPUTE')
+    cli.json('segment', 'host', 'create', 'compute2', 'COMPUTE', 'SSH',
+             seg['uuid'])
+    payload = json.dumps({'event': 'STOPPED', 'host_status': 'NORMAL',
+                          'cluster_status': 'ONLINE'})
+    created = cli.run('--os-ha-api-version', '1.0', 'notification',
+                      'create', 'COMPUTE_HOST', 'compute2',
+                      '2026-11-22T01:00:00.000', payload, '-f', 'json')
+    notification = json.loads(created.stdout)
+    assert notification['status'] == 'new'
+    uuid = notification['notification_uuid']
+    err = cli.fails('notification', 'create', 'COMPUTE_HOST', 'compute2',
+                    '2026-11-22T01:00:00.000', payload)
+    assert 'is duplicate' in err
+    err = cli.fails('notification', 'create', 'VM', 'nohost',
+                    '2026-11-22T01:00:00.000', '{}')
+    assert 'nohost' in err or 'required' in err
+    listed = cli.json('notification', 'list')
+    assert uuid in [n['notification_uuid'] for n in listed]
+    shown = cli.json('--os-ha-api-version', '1.0', 'notification', 'show',
+                     uuid)
+    assert shown['source_host_uuid'] == notification['source_host_uuid']
+    # The engine writes vmoves; insert two rows the way it would.
+    db_api.configure(api.db_url)
+    try:
+        for i in range(2):
+            db_api.vmove_create({
+                'notification_uuid': uuid, 'instance_uuid': INSTANCE,
+                'instance_name': f'vm{i}', 'source_host': 'compute2',
+                'type': 'evacuation', 'status': 'succeeded',
+                'start_time': datetime.datetime(2026, 11, 22, 1, 1)})
+        db_api.notification_update(uuid, {'status': 'finished'})
+    finally:
+        db_api.dispose()
+    vmoves = cli.json('notification', 'vmove', 'list', uuid)
+    assert sorted(v['server_name'] for v in vmoves) == ['vm0', 'vm1']
+    vmove = cli.json('notification', 'vmove', 'show', uuid,
+                     vmoves[0]['uuid'])
+    assert vmove['uuid'] == vmoves[0]['uuid']
+    assert vmove['server_id'] == INSTANCE
+    err = cli.fails('notification', 'vmove', 'show', uuid,
+                    '00000000-0000-0000-0000-000000000000')
+    assert '00000000-0000-0000-0000-000000000000 is not found' in err
+    cli.run('segment', 'delete', seg['uuid'])

@@ -1,0 +1,220 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Real masakari-api / masakari-engine processes over RabbitMQ, with Nova
+and Keystone from the cloud simulator (running in the test process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any
+
+import pytest
+
+TRANSPORT_ENV = "MASAKARI_TEST_TRANSPORT_URL"
+REQUIRE_ENV = "MASAKARI_TEST_REQUIRE_BACKENDS"
+
+
+def transport_url() -> str:
+    url = os.environ.get(TRANSPORT_ENV)
+    if not url:
+        message = f"{TRANSPORT_ENV} not set (tools/test-services.sh start rabbitmq)"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.2,
+               what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+class Deployment:
+    """One API and any number of engines sharing a SQLite DB and a broker."""
+
+    def __init__(self, sim: Any, extra: dict[str, dict[str, Any]] | None = None) -> None:
+        self.sim = sim
+        self.dir = tempfile.TemporaryDirectory(prefix="masakari-func-")
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.db_url = f"sqlite:///{self.dir.name}/masakari.sqlite"
+        creds = sim.credentials
+        sections: dict[str, dict[str, Any]] = {
+            "DEFAULT": {
+                "transport_url": transport_url(),
+                "control_exchange": "masakari-test-" + uuid.uuid4().hex[:8],
+                "auth_strategy": "noauth2",
+                "masakari_api_listen": "127.0.0.1",
+                "masakari_api_listen_port": self.port,
+                "masakari_api_workers": 1,
+                "os_privileged_user_auth_url": creds["auth_url"],
+                "os_privileged_user_name": creds["username"],
+                "os_privileged_user_password": creds["password"],
+                "os_privileged_user_tenant": creds["project_name"],
+                "os_region_name": sim.region,
+                "notification_delay_max": 0,
+                "verify_interval": 1,
+                "periodic_fuzzy_delay": 0,
+                "graceful_shutdown_timeout": 15,
+                "use_stderr": True,
+            },
+            "database": {"connection": self.db_url},
+            "taskflow": {"connection": self.db_url},
+        }
+        for section, values in (extra or {}).items():
+            sections.setdefault(section, {}).update(values)
+        self.config = os.path.join(self.dir.name, "masakari.conf")
+        with open(self.config, "w") as handle:
+            for section, values in sections.items():
+                handle.write(f"[{section}]\n")
+                for key, value in values.items():
+                    handle.write(f"{key} = {value}\n")
+        self.procs: dict[str, subprocess.Popen] = {}
+        self._sync_db()
+
+    def _sync_db(self) -> None:
+        subprocess.run(self._cmd("masakari-manage") + ["--config-file", self.config,
+                                                      "db", "sync"],
+                       check=True, capture_output=True, timeout=120)
+
+    @staticmethod
+    def _cmd(script: str) -> list[str]:
+        path = os.path.join(os.path.dirname(sys.executable), script)
+        return [path]
+
+    def start(self, name: str, script: str, host: str | None = None) -> subprocess.Popen:
+        args = self._cmd(script) + ["--config-file", self.config]
+        env = dict(os.environ)
+        if host:
+            extra = os.path.join(self.dir.name, f"{name}.conf")
+            with open(extra, "w") as handle:
+                handle.write(f"[DEFAULT]\nhost = {host}\n")
+            args += ["--config-file", extra]
+        log = open(os.path.join(self.dir.name, f"{name}.log"), "ab")
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def log(self, name: str) -> str:
+        with open(os.path.join(self.dir.name, f"{name}.log"), errors="replace") as f:
+            return f.read()
+
+    def start_api(self) -> None:
+        self.start("api", "masakari-api")
+        wait_until(self._api_up, 60, what="masakari-api")
+
+    def _api_up(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.endpoint + "/", timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+
+    def start_engine(self, name: str = "engine") -> subprocess.Popen:
+        proc = self.start(name, "masakari-engine", host=f"{name}-{uuid.uuid4().hex[:6]}")
+        wait_until(lambda: "masakari-engine started" in self.log(name), 60,
+                   what=f"{name} start")
+        return proc
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs.pop(name)
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=60)
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            proc = self.procs[name]
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=10)
+            self.procs.pop(name)
+        self.dir.cleanup()
+
+    # -- REST ------------------------------------------------------------
+    def call(self, method: str, path: str, body: dict | None = None,
+             version: str = "1.3") -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.endpoint + "/v1" + path, data=data, method=method,
+            headers={"Content-Type": "application/json",
+                     "OpenStack-API-Version": f"instance-ha {version}",
+                     "X-Project-Id": "admin", "X-User-Id": "admin",
+                     "X-Roles": "admin"})
+        with urllib.request.urlopen(request, timeout=90) as response:
+            raw = response.read()
+        return json.loads(raw) if raw else None
+
+    def make_segment(self, hosts: list[str], method: str = "auto",
+                     reserved: tuple[str, ...] = ()) -> dict:
+        segment = self.call("POST", "/segments", {"segment": {
+            "name": "seg-" + uuid.uuid4().hex[:6], "service_type": "COMPUTE",
+            "recovery_method": method}})["segment"]
+        for name in hosts:
+            self.call("POST", f"/segments/{segment['uuid']}/hosts", {"host": {
+                "name": name, "type": "COMPUTE", "control_attributes": "SSH",
+                "reserved": name in reserved}})
+        return segment
+
+    def notify_host_down(self, host: str) -> str:
+        note = self.call("POST", "/notifications", {"notification": {
+            "type": "COMPUTE_HOST", "hostname": host,
+            "generated_time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
+            "payload": {"event": "STOPPED", "host_status": "NORMAL",
+                        "cluster_status": "OFFLINE"}}})["notification"]
+        return note["notification_uuid"]
+
+    def notification(self, uuid_: str) -> dict:
+        return self.call("GET", f"/notifications/{uuid_}")["notification"]
+
+    def wait_status(self, uuid_: str, statuses: tuple[str, ...] = ("finished",),
+                    timeout: float = 90) -> dict:
+        final = ("finished", "failed", "ignored") + statuses
+
+        def done():
+            note = self.call("GET", f"/notifications/{uuid_}", version="1.0")
+            note = note["notification"]
+            return note if note["status"] in final else None
+        return wait_until(done, timeout, interval=0.3, what=f"notification {uuid_}")

@@ -1,0 +1,71 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Helpers to run engine code against the cloud simulator in scaled time."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+
+from masakari.compute import nova
+from masakari.compute import session as nova_session
+from masakari.engine import timing
+from masakari.testing.cloud import CloudSimulator, Timings
+from masakari.testing.cloud import clock as sim_clock
+
+
+class SimEngineClock(timing.Clock):
+    """The engine's clock running on the simulator's scaled time."""
+
+    def __init__(self, clock: sim_clock.ScaledClock) -> None:
+        self._clock = clock
+
+    def monotonic(self) -> float:
+        return self._clock.now()
+
+    def utcnow(self) -> datetime.datetime:
+        return sim_clock.to_datetime(self._clock.now()).replace(tzinfo=None)
+
+    def sleep(self, seconds, cancel=None) -> bool:
+        real = max(0.0, seconds) / self._clock.scale
+        if cancel is None:
+            import time
+            time.sleep(real)
+            return False
+        return cancel.wait(real)
+
+
+FAST = Timings(rebuild=2.0, rebuild_claim=0.5, stop=1.0, start=1.0,
+               report_interval=5.0, service_down_time=20.0)
+
+
+@contextlib.contextmanager
+def cloud(scale: float = 50.0, timings: Timings = FAST, **kwargs):
+    with CloudSimulator(scale=scale, timings=timings, **kwargs) as sim:
+        yield sim
+
+
+def configure(conf, sim) -> None:
+    """Point conf's privileged Nova user at the simulator."""
+    creds = sim.credentials
+    conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
+    conf.set_override("os_privileged_user_name", creds["username"])
+    conf.set_override("os_privileged_user_password", creds["password"])
+    conf.set_override("os_privileged_user_tenant", creds["project_name"])
+    conf.set_override("os_region_name", sim.region)
+
+
+def nova_api(conf, sim):
+    configure(conf, sim)
+    nova_session.reset_cache()
+    return nova.API(conf=conf)

@@ -1,0 +1,311 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import datetime
+import threading
+
+import pytest
+
+from masakari.db import api as db_api
+from masakari.engine import lifecycle
+from masakari.engine import manager as manager_mod
+from masakari.engine import periodic as periodic_mod
+from masakari.engine.drivers import taskflow as tf_driver
+from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
+from masakari.tests.unit.engine import fakes
+
+
+class Ctx:
+    global_id = None
+
+    def to_dict(self):
+        return {}
+
+
+@pytest.fixture
+def cloud(nova):
+    for name in ("h1", "h2", "r1"):
+        nova.add_host(name)
+    return nova
+
+
+@pytest.fixture
+def events():
+    return []
+
+
+@pytest.fixture
+def manager(conf, clock, cloud, db, events):  # noqa: F811
+    driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud, backend_url="memory://")
+
+    def emit(context, obj, action, phase, payload, exception=None, binary=None):
+        events.append((f"{obj}.{action}.{phase}", payload["status"], binary,
+                       type(exception).__name__ if exception else None))
+    mgr = manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock, emit=emit)
+    yield mgr
+    mgr.stop(0)
+
+
+def make_segment(method="auto", enabled=True):
+    segment = db_api.failover_segment_create({
+        "name": f"seg-{method}-{enabled}", "service_type": "COMPUTE",
+        "recovery_method": method, "enabled": enabled})
+    hosts = {}
+    for name, reserved in (("h1", False), ("h2", False), ("r1", True)):
+        hosts[name] = db_api.host_create({
+            "name": name, "type": "COMPUTE", "control_attributes": "SSH",
+            "failover_segment_id": segment.uuid, "reserved": reserved,
+            "on_maintenance": False})
+    return segment, hosts
+
+
+def make_notification(host, type_="COMPUTE_HOST", payload=None, status="new",
+                      created_at=None):
+    values = {"type": type_, "source_host_uuid": host.uuid, "status": status,
+              "generated_time": datetime.datetime(2026, 1, 1),
+              "payload": payload or {"event": "STOPPED", "host_status": "NORMAL",
+                                     "cluster_status": "OFFLINE"}}
+    if created_at is not None:
+        values["created_at"] = created_at
+    return db_api.notification_create(values)
+
+
+def status(notification):
+    return db_api.notification_get_by_uuid(notification.notification_uuid).status
+
+
+def test_host_failure_end_to_end(manager, cloud, events, clock):
+    _, hosts = make_segment()
+    sid = cloud.add_server("h1")
+    note = make_notification(hosts["h1"])
+    assert manager.process(Ctx(), note.notification_uuid) == "finished"
+    assert status(note) == "finished"
+    assert cloud.servers[sid][fakes.HOST] != "h1"
+    assert db_api.host_get_by_name("h1").on_maintenance is True
+    assert [e[:3] for e in events] == [
+        ("notification.process.start", "new", "masakari-engine"),
+        ("notification.process.end", "running", "masakari-engine")]
+    vmoves = db_api.vmove_get_all_by_filters(filters={"notification_uuid":
+                                                      note.notification_uuid})
+    assert [v.status for v in vmoves] == ["succeeded"]
+    details = manager.get_notification_recovery_workflow_details(Ctx(),
+                                                                note.notification_uuid)
+    assert len(details) == 3
+
+
+def test_claim_is_exclusive(manager, cloud):
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"])
+    row = db_api.notification_get_by_uuid(note.notification_uuid)
+    first = lifecycle.claim(db_api, row, datetime.datetime.utcnow(), 60)
+    second = lifecycle.claim(db_api, row, datetime.datetime.utcnow(), 60)
+    assert first is not None and first.status == "running"
+    assert second is None
+    # processing a notification someone else owns does nothing
+    assert manager.process(Ctx(), note.notification_uuid) is None
+    assert cloud.journal == []
+
+
+def test_segment_disabled_is_ignored_without_nova_calls(manager, cloud, events):
+    _, hosts = make_segment(enabled=False)
+    note = make_notification(hosts["h1"])
+    assert manager.process(Ctx(), note.notification_uuid) == "ignored"
+    row = db_api.notification_get_by_uuid(note.notification_uuid)
+    assert row.message == "Recovery aboart: the segment HA is disabled."
+    assert cloud.journal == [] and events == []
+
+
+@pytest.mark.parametrize("payload,expected", [
+    ({"event": "STOPPED"}, "ignored"),
+    ({"event": "STOPPED", "host_status": "UNKNOWN"}, "ignored"),
+    ({"event": "STARTED", "host_status": "NORMAL"}, "finished"),
+])
+def test_host_payload_cases(manager, cloud, payload, expected):
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"], payload=payload)
+    assert manager.process(Ctx(), note.notification_uuid) == expected
+    assert cloud.mutations() == []
+    assert db_api.host_get_by_name("h1").on_maintenance is False
+
+
+def test_no_instances_is_finished(manager, cloud):
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"])
+    assert manager.process(Ctx(), note.notification_uuid) == "finished"
+
+
+def test_reserved_host_method_uses_and_unreserves_reserved_host(manager, cloud):
+    _, hosts = make_segment("reserved_host")
+    sid = cloud.add_server("h1")
+    note = make_notification(hosts["h1"])
+    assert manager.process(Ctx(), note.notification_uuid) == "finished"
+    assert cloud.servers[sid][fakes.HOST] == "r1"
+    assert db_api.host_get_by_name("r1").reserved is False
+
+
+def test_failed_recovery_is_error_with_error_event(manager, cloud, events):
+    _, hosts = make_segment()
+    cloud.services["h2"]["status"] = "disabled"
+    cloud.services["r1"]["status"] = "disabled"
+    cloud.add_server("h1")
+    note = make_notification(hosts["h1"])
+    assert manager.process(Ctx(), note.notification_uuid) == "error"
+    assert events[-1][0] == "notification.process.error"
+    assert events[-1][3] == "HostRecoveryFailureException"
+    assert "Failed to evacuate" in db_api.notification_get_by_uuid(
+        note.notification_uuid).message
+
+
+def test_unexpected_exception_ends_in_error(manager, cloud):
+    _, hosts = make_segment()
+    cloud.services.pop("h1")  # Nova does not know the host any more
+    note = make_notification(hosts["h1"])
+    assert manager.process(Ctx(), note.notification_uuid) == "error"
+
+
+@pytest.mark.parametrize("process_name,expected_maintenance,expected_calls", [
+    ("nova-compute", True, [("disable_service", "h1", "Masakari detected process failed.")]),
+    ("sshd", False, []),
+])
+def test_process_failure(manager, cloud, process_name, expected_maintenance, expected_calls):
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"], type_="PROCESS",
+                             payload={"event": "STOPPED", "process_name": process_name})
+    assert manager.process(Ctx(), note.notification_uuid) == "finished"
+    assert db_api.host_get_by_name("h1").on_maintenance is expected_maintenance
+    assert cloud.mutations() == expected_calls
+
+
+def vm_payload(sid, event="LIFECYCLE", vir="STOPPED_FAILED"):
+    return {"event": event, "vir_domain_event": vir, "instance_uuid": sid}
+
+
+def test_instance_failure_recovers_and_unlocks(manager, cloud):
+    _, hosts = make_segment()
+    sid = cloud.add_server("h1")
+    note = make_notification(hosts["h1"], type_="VM", payload=vm_payload(sid))
+    assert manager.process(Ctx(), note.notification_uuid) == "finished"
+    assert [j[0] for j in cloud.mutations()] == ["lock_server", "stop_server",
+                                                 "start_server", "unlock_server"]
+
+
+def test_instance_event_not_mapped_is_ignored(manager, cloud, events):
+    _, hosts = make_segment()
+    sid = cloud.add_server("h1")
+    note = make_notification(hosts["h1"], type_="VM",
+                             payload=vm_payload(sid, vir="STOPPED_SHUTDOWN"))
+    assert manager.process(Ctx(), note.notification_uuid) == "ignored"
+    assert cloud.journal == []
+    assert [e[0] for e in events] == ["notification.process.start"]
+
+
+@pytest.mark.parametrize("setup,expected,calls", [
+    ({"ha": False}, "finished", []),
+    ({"vm_state": "paused"}, "ignored", []),
+    ({"vm_state": "stopped"}, "finished", ["lock_server", "start_server", "unlock_server"]),
+    ({"host": "h2"}, "ignored", []),
+    ({"vm_state": "suspended"}, "error", ["lock_server", "stop_server", "unlock_server"]),
+])
+def test_instance_cases(manager, cloud, setup, expected, calls):
+    _, hosts = make_segment()
+    host = setup.pop("host", "h1")
+    sid = cloud.add_server(host, **setup)
+    note = make_notification(hosts["h1"], type_="VM", payload=vm_payload(sid))
+    assert manager.process(Ctx(), note.notification_uuid) == expected
+    assert [j[0] for j in cloud.mutations()] == calls
+    assert cloud.servers[sid]["locked"] is False
+
+
+def test_lost_lease_stops_the_flow_and_keeps_result_out(manager, cloud, clock):
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"])
+    row = db_api.notification_get_by_uuid(note.notification_uuid)
+    claimed = lifecycle.claim(db_api, row, clock.utcnow(), 60)
+    lease = manager.leases.add(claimed)
+    # another engine takes the row over
+    db_api.notification_update(note.notification_uuid, {"updated_at": datetime.datetime(
+        2030, 1, 1)}, expected_status="running")
+    assert manager.leases.renew(lease) is False
+    assert lease.cancel.is_set()
+    assert manager.leases.finish(lease, "finished") is False
+    assert status(note) == "running"
+
+
+def test_periodic_picks_up_new_retries_errors_and_expires(manager, cloud, clock, conf):
+    _, hosts = make_segment()
+    periodic = periodic_mod.Periodic(manager, Ctx)
+    now = clock.utcnow()
+    old_new = make_notification(hosts["h1"], created_at=now - datetime.timedelta(
+        seconds=conf.retry_notification_new_status_interval + 5))
+    fresh = make_notification(hosts["h2"], payload={"event": "STARTED",
+                                                    "host_status": "NORMAL"},
+                              created_at=now)
+    expired = make_notification(hosts["h2"], status="error",
+                                created_at=now - datetime.timedelta(days=2))
+    submitted = periodic.run_once()
+    assert submitted == [old_new.notification_uuid]
+    assert status(expired) == "failed"
+    assert status(fresh) == "new"
+
+
+def test_periodic_retry_backoff_then_failed(manager, cloud, clock, conf):
+    conf.set_override("notification_max_retries", 1)
+    _, hosts = make_segment()
+    cloud.services.pop("h1")
+    note = make_notification(hosts["h1"], status="error", created_at=clock.utcnow())
+    periodic = periodic_mod.Periodic(manager, Ctx)
+    assert periodic.run_once() == []          # backoff not over yet
+    clock.advance(conf.notification_retry_backoff + 1)
+    assert periodic.run_once() == [note.notification_uuid]
+    _wait_idle(manager)
+    assert status(note) == "error"
+    clock.advance(conf.notification_retry_backoff * 4 + 1)
+    assert periodic.run_once() == []
+    assert status(note) == "failed"
+
+
+def test_periodic_resumes_running_with_expired_lease(manager, cloud, clock, conf):
+    _, hosts = make_segment()
+    sid = cloud.add_server("h1")
+    note = make_notification(hosts["h1"], created_at=clock.utcnow())
+    db_api.notification_update(note.notification_uuid,
+                               {"status": "running",
+                                "updated_at": clock.utcnow() - datetime.timedelta(
+                                    seconds=conf.notification_lease_period + 5)})
+    periodic = periodic_mod.Periodic(manager, Ctx)
+    assert periodic.run_once() == [note.notification_uuid]
+    _wait_idle(manager)
+    assert status(note) == "finished"
+    assert cloud.servers[sid][fakes.HOST] != "h1"
+
+
+def test_shutdown_hands_back_interrupted_work(manager, cloud, clock, conf):
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"])
+    row = db_api.notification_get_by_uuid(note.notification_uuid)
+    lease = manager.leases.add(lifecycle.claim(db_api, row, clock.utcnow(), 60))
+    manager.stop(0)
+    assert lease.lost is True
+    assert manager.leases.leases() == []
+    row = db_api.notification_get_by_uuid(note.notification_uuid)
+    assert row.status == "running"
+    assert lifecycle.lease_expired(row, clock.utcnow(), conf.notification_lease_period)
+
+
+def _wait_idle(manager):
+    done = threading.Event()
+    for _ in range(500):
+        if not manager._active:
+            done.set()
+            break
+        done.wait(0.01)
+    assert done.is_set()

@@ -1,0 +1,148 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Notification intake: delay, lock, cast hand-off, duplicates."""
+
+import datetime
+import threading
+
+import pytest
+
+from masakari.db import api as db
+from masakari import exception
+from masakari.ha import notifications as ha
+from masakari.tests.unit.api import fakes
+
+PAYLOAD = {'event': 'STOPPED', 'host_status': 'NORMAL'}
+
+
+@pytest.fixture
+def host(conf, database):
+    seg = db.failover_segment_create({'name': 's', 'service_type': 'C',
+                                      'recovery_method': 'auto'})
+    return db.host_create({'name': 'host1', 'type': 'C',
+                           'control_attributes': '',
+                           'failover_segment_id': seg.uuid})
+
+
+def data(**kw):
+    values = {'type': 'COMPUTE_HOST', 'hostname': 'host1',
+              'generated_time': datetime.datetime(2026, 11, 22, 1),
+              'payload': PAYLOAD}
+    values.update(kw)
+    return values
+
+
+def make_intake(conf, **kw):
+    sleeps = []
+    engine = fakes.FakeEngineAPI()
+    intake = ha.Intake(conf=conf, engine_api=engine, sleep=sleeps.append,
+                       rand=lambda low, high: high / 2, **kw)
+    return intake, engine, sleeps
+
+
+def test_no_delay_by_default(conf, host):
+    intake, engine, sleeps = make_intake(conf)
+    n = intake.create(None, data())
+    assert sleeps == []
+    assert engine.casts == [n.notification_uuid]
+    assert n.failover_segment_uuid == host.failover_segment_id
+
+
+def test_operator_delay_still_applies(conf, host):
+    conf.set_override('notification_delay_max', 4)
+    intake, engine, sleeps = make_intake(conf)
+    intake.create(None, data())
+    assert sleeps == [2.0]
+
+
+def test_delay_skipped_with_coordination(conf, host, tmp_path):
+    conf.set_override('notification_delay_max', 4)
+    conf.set_override('backend_url', f'file://{tmp_path}',
+                      group='coordination')
+    try:
+        intake, engine, sleeps = make_intake(conf)
+        intake.create(None, data())
+        assert sleeps == []
+        assert len(engine.casts) == 1
+        with pytest.raises(exception.DuplicateNotification):
+            intake.create(None, data())
+        intake.stop()
+    finally:
+        conf.clear_override('backend_url', group='coordination')
+
+
+def test_row_committed_before_cast(conf, host):
+    seen = []
+
+    class Engine(fakes.FakeEngineAPI):
+        def process_notification(self, context, notification_uuid):
+            seen.append(db.notification_get_by_uuid(notification_uuid).status)
+
+    intake = ha.Intake(conf=conf, engine_api=Engine())
+    intake.create(None, data())
+    assert seen == ['new']
+
+
+def test_cast_failure_keeps_row(conf, host, caplog):
+    intake, engine, _ = make_intake(conf)
+    engine.cast_error = RuntimeError('broker down')
+    n = intake.create(None, data())
+    assert db.notification_get_by_uuid(n.notification_uuid).status == 'new'
+    assert 'periodic task will pick it up' in caplog.text
+
+
+def test_concurrent_duplicates_accept_exactly_one(conf, host):
+    intake, engine, _ = make_intake(conf)
+    results = []
+    barrier = threading.Barrier(6)
+
+    def worker():
+        barrier.wait()
+        try:
+            intake.create(None, data())
+            results.append('ok')
+        except exception.DuplicateNotification:
+            results.append('dup')
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ['dup'] * 5 + ['ok']
+    assert len(db.notification_get_all_by_filters()) == 1
+
+
+def test_unknown_host_and_maintenance(conf, host):
+    intake, engine, _ = make_intake(conf)
+    with pytest.raises(exception.InvalidInput) as exc:
+        intake.create(None, data(hostname='nope'))
+    assert str(exc.value) == 'Host with name nope could not be found.'
+    db.host_update(host.uuid, {'on_maintenance': True})
+    with pytest.raises(exception.HostOnMaintenanceError):
+        intake.create(None, data(type='VM'))
+    assert engine.casts == []
+
+
+def test_default_engine_api_is_rpc_client(conf):
+    import oslo_messaging as messaging
+    messaging.get_rpc_transport(conf, url='fake://').cleanup()
+    conf.set_override('transport_url', 'fake://')
+    try:
+        from masakari.engine import rpcapi
+        intake = ha.Intake(conf=conf)
+        assert isinstance(intake.engine_api, rpcapi.EngineAPI)
+    finally:
+        conf.clear_override('transport_url')
+        from masakari import rpc
+        rpc.cleanup()

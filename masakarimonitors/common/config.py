@@ -1,0 +1,57 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Command line and configuration file parsing, identical for every daemon."""
+
+import os
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from masakarimonitors.conf import CONF
+
+PROJECT = "masakarimonitors"
+
+_log_registered: set = set()
+
+
+def parse_args(argv: list, conf: cfg.ConfigOpts = CONF,
+               default_config_files: list | None = None) -> cfg.ConfigOpts:
+    """Parse ``argv`` (argv[0] is the program) and set up logging.
+
+    Config files are searched the oslo.config way for the project
+    ``masakarimonitors`` (``masakarimonitors.conf`` and ``<prog>.conf``).
+    """
+    if id(conf) not in _log_registered:
+        logging.register_options(conf)
+        _log_registered.add(id(conf))
+    prog = os.path.basename(argv[0]) if argv else None
+    conf(argv[1:], project=PROJECT, prog=prog,
+         default_config_files=default_config_files)
+    logging.setup(conf, PROJECT)
+    _sync_global_conf(conf)
+    return conf
+
+
+def _sync_global_conf(conf: cfg.ConfigOpts) -> None:
+    """Let oslo.privsep (which reads the global CONF) see our files."""
+    args = []
+    for path in conf.config_file or []:
+        args += ["--config-file", path]
+    for path in conf.config_dir or []:
+        args += ["--config-dir", path]
+    try:
+        cfg.CONF(args, project=PROJECT, default_config_files=[],
+                 default_config_dirs=[])
+    except cfg.Error:
+        # The global object may already be parsed by an embedding program.
+        pass

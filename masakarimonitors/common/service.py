@@ -1,0 +1,260 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Daemon runtime shared by the four monitors: service, launcher, run().
+
+The service follows oslo.service's ``ServiceBase`` contract (start, stop,
+wait, reset) and runs the manager's blocking ``main()`` in a native
+thread. The launcher is in-process: oslo.service's threading
+``ServiceLauncher`` forks a cotyledon child per service (doubling a
+monitor's memory) and its no-fork mode cannot reload on SIGHUP, so a small
+launcher with the same signal semantics is used instead:
+SIGTERM/SIGINT stop, SIGHUP re-reads the configuration files and restarts
+the service with the same manager.
+"""
+
+import os
+import signal
+import sys
+import tempfile
+import threading
+
+from oslo_log import log as logging
+from oslo_service.backend import base as service_base
+from oslo_utils import importutils
+
+from masakarimonitors.common import config
+from masakarimonitors.common import monkey_patch
+from masakarimonitors.common import notifier
+from masakarimonitors.common import spool as spool_mod
+from masakarimonitors.conf import CONF
+
+LOG = logging.getLogger(__name__)
+
+BINARY_PREFIX = "masakarimonitors-"
+STOP_TIMEOUT = 30.0
+
+
+class StartupError(Exception):
+    """The daemon cannot start (reported, exit status 1)."""
+
+
+def binary_name(manager_option_name: str) -> str:
+    """``hostmonitor_manager`` -> ``masakarimonitors-hostmonitor``."""
+    return BINARY_PREFIX + manager_option_name[:-len("_manager")]
+
+
+def check_tempdir(tempdir: str | None) -> None:
+    try:
+        path = tempfile.mkdtemp(dir=tempdir)
+        os.rmdir(path)
+    except OSError as exc:
+        raise StartupError(
+            f"Temporary directory {tempdir or tempfile.gettempdir()!r} is "
+            f"not usable: {exc}") from exc
+
+
+class MonitorService(service_base.ServiceBase):
+    """Runs one manager's ``main()`` in a thread."""
+
+    def __init__(self, manager, binary: str, conf=CONF) -> None:
+        self.manager = manager
+        self.binary = binary
+        self.conf = conf
+        self.host = conf.hostname
+        self._thread: threading.Thread | None = None
+        self.finished = threading.Event()
+        self.failed = False
+        self.stopping = False
+
+    def start(self) -> None:
+        self.stopping = False
+        check_tempdir(self.conf.tempdir)
+        init_host = getattr(self.manager, "init_host", None)
+        if init_host is not None:
+            init_host()
+        self.finished.clear()
+        self.failed = False
+        self._thread = threading.Thread(target=self._main, daemon=True,
+                                        name=self.binary + "-main")
+        self._thread.start()
+
+    def _main(self) -> None:
+        try:
+            self.manager.main()
+        except Exception:
+            LOG.exception("%s: monitoring loop failed", self.binary)
+            self.failed = True
+        finally:
+            self.finished.set()
+
+    def stop(self, graceful: bool = False) -> None:
+        self.stopping = True
+        self.manager.stop()
+
+    def wait(self, timeout: float | None = STOP_TIMEOUT) -> bool:
+        """Wait for ``main()`` to return; True when it did."""
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def reset(self) -> None:
+        reset = getattr(self.manager, "reset", None)
+        if reset is not None:
+            reset()
+
+
+class Launcher:
+    """Start a service and translate signals into stop/reload."""
+
+    def __init__(self, service: MonitorService, conf=CONF) -> None:
+        self.service = service
+        self.conf = conf
+        self._wakeup = threading.Event()
+        self._requests: list = []
+        self._lock = threading.Lock()
+
+    def request(self, action: str) -> None:
+        """Ask the launcher to ``stop`` or ``reload`` (signal-safe)."""
+        self._requests.append(action)
+        self._wakeup.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.request("stop"))
+        signal.signal(signal.SIGINT, lambda *_: self.request("stop"))
+        signal.signal(signal.SIGHUP, lambda *_: self.request("reload"))
+
+    def run(self) -> int:
+        """Run until stopped; return the process exit status."""
+        try:
+            self.service.start()
+        except Exception as exc:
+            LOG.error("%s failed to start: %s", self.service.binary, exc)
+            return 1
+        watcher = threading.Thread(target=self._watch_main, daemon=True,
+                                   name="main-watcher")
+        watcher.start()
+        while True:
+            self._wakeup.wait()
+            self._wakeup.clear()
+            while self._requests:
+                action = self._requests.pop(0)
+                if action == "stop":
+                    return self._stop(0)
+                if action == "finished":
+                    if self.service.finished.is_set():
+                        LOG.error("%s: monitoring ended unexpectedly",
+                                  self.service.binary)
+                        return self._stop(1)
+                if action == "reload":
+                    status = self._reload()
+                    if status is not None:
+                        return status
+                    watcher = threading.Thread(
+                        target=self._watch_main, daemon=True,
+                        name="main-watcher")
+                    watcher.start()
+
+    def _watch_main(self) -> None:
+        self.service.finished.wait()
+        if not self.service.stopping:
+            self.request("finished")
+
+    def _stop(self, status: int) -> int:
+        LOG.info("Stopping %s", self.service.binary)
+        self.service.stop()
+        if not self.service.wait(STOP_TIMEOUT):
+            LOG.warning("%s did not stop within %s s", self.service.binary,
+                        STOP_TIMEOUT)
+        return status
+
+    def _reload(self) -> int | None:
+        LOG.info("SIGHUP: reloading configuration of %s",
+                 self.service.binary)
+        self.service.stop()
+        self.service.wait(STOP_TIMEOUT)
+        try:
+            self.conf.reload_config_files()
+        except Exception as exc:
+            LOG.error("Configuration reload failed, keeping the old "
+                      "values: %s", exc)
+        self.service.reset()
+        try:
+            self.service.start()
+        except Exception as exc:
+            LOG.error("%s failed to restart: %s", self.service.binary, exc)
+            return 1
+        return None
+
+
+def _open_spool(conf, binary: str) -> spool_mod.Spool | None:
+    if not conf.spool_dir:
+        return None
+    path = os.path.join(conf.spool_dir, binary)
+    try:
+        return spool_mod.Spool(path, conf.spool_max_entries)
+    except OSError as exc:
+        LOG.warning("Notification spool %s unusable (%s): notifications "
+                    "that cannot be delivered will be lost", path, exc)
+        return None
+
+
+def build(manager_option_name: str, conf=CONF) -> MonitorService:
+    """Instantiate the configured manager and wrap it in a service."""
+    class_path = conf[manager_option_name]
+    try:
+        manager_class = importutils.import_class(class_path)
+        manager = manager_class()
+    except Exception as exc:
+        raise StartupError(
+            f"Cannot load manager {class_path!r} ([DEFAULT] "
+            f"{manager_option_name}): {exc}") from exc
+    return MonitorService(manager, binary_name(manager_option_name), conf)
+
+
+def run(manager_option_name: str, argv: list | None = None) -> int:
+    """Entry point body of every ``masakari-*monitor`` console script.
+
+    Returns the exit status (0 after a requested stop, 1 on failure).
+    """
+    argv = list(sys.argv if argv is None else argv)
+    conf = CONF
+    binary = binary_name(manager_option_name)
+    try:
+        config.parse_args(argv, conf)
+    except Exception as exc:
+        sys.stderr.write(f"{binary}: {exc}\n")
+        return 2
+    try:
+        if conf.monkey_patch:
+            monkey_patch.apply(conf.monkey_patch_modules)
+        service = build(manager_option_name, conf)
+    except (StartupError, monkey_patch.MonkeyPatchError) as exc:
+        LOG.error("%s", exc)
+        sys.stderr.write(f"{binary}: {exc}\n")
+        return 1
+    spool = _open_spool(conf, binary)
+    notifier.set_default_spool(spool)
+    replayer = None
+    if spool is not None:
+        replayer = notifier.Replayer(spool, conf.spool_replay_interval,
+                                     conf=conf)
+        replayer.start()
+    launcher = Launcher(service, conf)
+    launcher.install_signal_handlers()
+    LOG.info("Starting %s on host %s", binary, conf.hostname)
+    try:
+        return launcher.run()
+    finally:
+        if replayer is not None:
+            replayer.stop()

@@ -1,0 +1,168 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""masakari-instancemonitor: libvirt domain events -> VM notifications."""
+
+import socket
+import threading
+
+from oslo_log import log as logging
+
+from masakarimonitors.common import libvirt_events
+from masakarimonitors.common import manager
+from masakarimonitors.common import notifier as notifier_mod
+from masakarimonitors.conf import CONF
+from masakarimonitors.instancemonitor import event_map as em
+
+LOG = logging.getLogger(__name__)
+
+# How each callback's own arguments (after conn, dom; before opaque) map
+# to (event_type, detail), spec §3.2.
+_ARGUMENTS = {
+    em.LIFECYCLE: lambda args: (args[0], args[1]),
+    em.REBOOT: lambda args: (em.NA, em.NA),
+    em.WATCHDOG: lambda args: (args[0], em.NA),
+    em.IO_ERROR: lambda args: (args[2], em.NA),
+    em.IO_ERROR_REASON: lambda args: (em.NA, em.NA),
+    em.CONTROL_ERROR: lambda args: (em.NA, em.NA),
+}
+
+# Domain state values of virDomainState used by the re-scan.
+_RUNNING_STATES = frozenset({1, 2, 3})   # running, blocked, paused
+_SHUTOFF = 5
+
+# Lifecycle type -> "was running" bookkeeping for the re-scan.
+_LIFECYCLE_RUNNING = {em.STARTED: True, em.RESUMED: True,
+                      em.SUSPENDED: True, em.STOPPED: False,
+                      em.SHUTDOWN: False, em.CRASHED: False}
+_UNDEFINED = 1
+
+
+def hostname(conf) -> str:
+    return conf.hostname or socket.gethostname()
+
+
+def build_notification(host: str, event: str, vir_domain_event: str,
+                       instance_uuid: str) -> dict:
+    return {
+        "type": "VM",
+        "hostname": host,
+        "generated_time": notifier_mod.utcnow(),
+        "payload": {"event": event, "instance_uuid": instance_uuid,
+                    "vir_domain_event": vir_domain_event},
+    }
+
+
+class InstancemonitorManager(manager.Manager):
+    """Listens to libvirt and reports the events of spec §3.3."""
+
+    def __init__(self, conf=CONF, libvirt_module=None, notifier=None,
+                 opener=None) -> None:
+        super().__init__(conf)
+        self._libvirt = libvirt_module
+        self._opener = opener
+        self._use_sender(
+            notifier, conf.callback.retry_max, conf.callback.retry_interval,
+            workers=conf.instancemonitor.notification_workers,
+            max_pending=conf.instancemonitor.max_pending_events,
+            name="vm-notify")
+        self._running_domains: dict = {}
+        self._domains_lock = threading.Lock()
+        self.connection: libvirt_events.EventConnection | None = None
+
+    @property
+    def libvirt(self):
+        if self._libvirt is None:
+            import libvirt
+            self._libvirt = libvirt
+        return self._libvirt
+
+    def init_host(self) -> None:
+        self.libvirt  # fail early (exit 1) when libvirt-python is missing
+        self._start_sending()
+
+    def main(self) -> None:
+        callbacks = {event_id: self._make_callback(event_id)
+                     for event_id in em.REGISTERED_EVENT_IDS}
+        self.connection = libvirt_events.EventConnection(
+            self.libvirt, self.conf.libvirt.connection_uri, callbacks,
+            self.stop_event, on_connect=self._on_connect,
+            opener=self._opener,
+            backoff_max=self.conf.libvirt.reconnect_interval_max)
+        self.connection.run()
+
+    def _make_callback(self, event_id: int):
+        extract = _ARGUMENTS[event_id]
+
+        def callback(_conn, dom, *rest):
+            try:
+                event_type, detail = extract(rest[:-1])
+                self.handle_event(event_id, event_type, detail,
+                                  dom.UUIDString())
+            except Exception:
+                LOG.exception("Failed to handle libvirt event %s", event_id)
+        return callback
+
+    def handle_event(self, event_id: int, event_type: int, detail: int,
+                     instance_uuid: str) -> bool:
+        """Filter one event; queue a notification when it matches."""
+        if event_id == em.LIFECYCLE:
+            self._track(instance_uuid, event_type)
+        match = em.lookup(event_id, event_type, detail)
+        if match is None:
+            LOG.debug("Ignoring libvirt event %s/%s/%s of %s", event_id,
+                      event_type, detail, instance_uuid)
+            return False
+        event, vir_domain_event = match
+        LOG.info("Instance %s: %s %s", instance_uuid, event,
+                 vir_domain_event)
+        notification = build_notification(hostname(self.conf), event,
+                                          vir_domain_event, instance_uuid)
+        return self.dispatcher.submit(
+            (instance_uuid, event, vir_domain_event), notification)
+
+    def _track(self, instance_uuid: str, event_type: int) -> None:
+        with self._domains_lock:
+            if event_type == _UNDEFINED:
+                self._running_domains.pop(instance_uuid, None)
+            elif event_type in _LIFECYCLE_RUNNING:
+                self._running_domains[instance_uuid] = (
+                    _LIFECYCLE_RUNNING[event_type])
+
+    def _on_connect(self, conn, first: bool) -> None:
+        """Snapshot domain states; after a reconnect report what was missed.
+
+        A domain that was running before the connection dropped and is
+        shut off now gets the lifecycle STOPPED notification libvirt sent
+        while nobody was listening.
+        """
+        current = {}
+        for dom in conn.listAllDomains(0):
+            try:
+                state, reason = dom.state()
+                current[dom.UUIDString()] = (state, reason)
+            except self.libvirt.libvirtError:
+                continue
+        with self._domains_lock:
+            previous = dict(self._running_domains)
+            self._running_domains = {
+                uuid: state in _RUNNING_STATES
+                for uuid, (state, _) in current.items()}
+        if first:
+            return
+        for uuid, (state, reason) in current.items():
+            detail = em.SHUTOFF_REASON_TO_DETAIL.get(reason)
+            if (previous.get(uuid) and state == _SHUTOFF
+                    and detail is not None):
+                LOG.warning("Instance %s stopped while libvirt was "
+                            "unreachable", uuid)
+                self.handle_event(em.LIFECYCLE, em.STOPPED, detail, uuid)

@@ -1,0 +1,193 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The Pacemaker driver against a real corosync + Pacemaker cluster.
+
+One node (this machine, on 127.0.0.1) is a real cluster member and DC;
+peers are simulated through the live CIB and fencing is confirmed through
+the real fencer (``stonith_admin --confirm``), so crm_mon, crmadmin and
+``stonith_admin --history`` all answer from running daemons.
+"""
+
+import os
+import socket
+import threading
+
+import pytest
+
+from masakarimonitors.hostmonitor.host_handler import handle_host
+from masakarimonitors.tests.functional.hostmonitor import conftest
+from masakarimonitors.tests.functional.hostmonitor import fake_api
+from masakarimonitors.tests.functional.hostmonitor import local_cluster
+
+pytestmark = pytest.mark.functional
+
+TOOLS = ("corosync", "corosync-quorumtool", "pacemakerd", "crm_mon",
+         "cibadmin", "crmadmin", "stonith_admin", "crm_attribute")
+
+
+def _unavailable(reason):
+    if os.environ.get("MASAKARI_TEST_REQUIRE_BACKENDS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    conftest.require_tools(*TOOLS)
+    if os.geteuid() != 0:
+        _unavailable("a real Pacemaker cluster needs root")
+    if local_cluster.already_running():
+        _unavailable("corosync/pacemaker already run on this machine")
+    node = local_cluster.LocalCluster(
+        str(tmp_path_factory.mktemp("cluster")), socket.gethostname())
+    try:
+        node.start(timeout=90)
+    except Exception:
+        node.stop()
+        raise
+    yield node
+    node.stop()
+
+
+class Monitor:
+    """The driver's own loop running in a thread."""
+
+    def __init__(self, tmp_path, api, **overrides):
+        overrides.setdefault("pacemaker_node_type", "cluster")
+        overrides.setdefault("disable_ipmi_check", True)
+        overrides.setdefault("monitoring_interval", 1)
+        overrides.setdefault("api_retry_max", 0)
+        conf = fake_api.client_conf(tmp_path, api, **overrides)
+        self.driver = handle_host.HandleHost(conf=conf)
+        self.thread = threading.Thread(target=self.driver.monitor_hosts,
+                                       daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.driver.stop()
+        self.thread.join(30)
+        assert not self.thread.is_alive()
+
+    def held(self, name):
+        state = self.driver.tracker.hosts.get(name)
+        return state.held if state else None
+
+    def wait_held(self, name, value, timeout=30):
+        local_cluster.wait_until(lambda: self.held(name) == value, timeout,
+                                 f"{name} to be seen {value}")
+
+
+def _events(api, host, since=0):
+    """Events of ``host`` after the first ``since`` notifications."""
+    return [(n["payload"]["event"], n["payload"]["host_status"])
+            for n in api.notifications()[since:] if n["hostname"] == host]
+
+
+def test_fenced_failure_and_return(cluster, tmp_path, api):
+    with Monitor(tmp_path, api, fencing_timeout=300) as mon:
+        cluster.set_peer("peer1", "101", "online")
+        mon.wait_held("peer1", "online")
+        # (A peer created offline and then online is reported STARTED.)
+        mon.driver.reporter.flush(10)
+        seen = len(api.notifications())
+        cluster.set_peer("peer1", "101", "failed")
+        mon.wait_held("peer1", "offline")
+        assert mon.driver.tracker.hosts["peer1"].pending is not None
+        assert _events(api, "peer1", seen) == []   # not confirmed off yet
+        cluster.confirm_fenced("peer1")
+        api.wait_for(seen + 1, 30)
+        assert _events(api, "peer1", seen) == [("STOPPED", "NORMAL")]
+        cluster.set_peer("peer1", "101", "online")
+        api.wait_for(seen + 2, 30)
+        assert _events(api, "peer1", seen) == [("STOPPED", "NORMAL"),
+                                               ("STARTED", "NORMAL")]
+
+
+def test_unconfirmed_failure_is_unknown(cluster, tmp_path, api):
+    with Monitor(tmp_path, api, fencing_timeout=0) as mon:
+        cluster.set_peer("peer2", "102", "online")
+        mon.wait_held("peer2", "online")
+        mon.driver.reporter.flush(10)
+        seen = len(api.notifications())
+        cluster.set_peer("peer2", "102", "failed")
+        api.wait_for(seen + 1, 30)
+        assert _events(api, "peer2", seen) == [("STOPPED", "UNKNOWN")]
+
+
+def test_clean_shutdown_is_not_reported(cluster, tmp_path, api):
+    with Monitor(tmp_path, api, fencing_timeout=0) as mon:
+        cluster.set_peer("peer3", "103", "online")
+        mon.wait_held("peer3", "online")
+        mon.driver.reporter.flush(10)
+        seen = len(api.notifications())
+        cluster.set_peer("peer3", "103", "down")
+        mon.wait_held("peer3", "offline")
+        mon.driver.reporter.flush(10)
+        assert _events(api, "peer3", seen) == []
+
+
+def _console_script(name):
+    import shutil
+    import sys
+
+    path = os.path.join(os.path.dirname(sys.executable), name)
+    return path if os.path.exists(path) else shutil.which(name)
+
+
+def test_masakari_hostmonitor_daemon_end_to_end(cluster, tmp_path, api):
+    """The console script, the manager, the stevedore-loaded driver and the
+    shared notifier together: a failure reaches the API, SIGTERM ends it."""
+    import signal
+    import subprocess
+
+    script = _console_script("masakari-hostmonitor")
+    if script is None:
+        pytest.skip("console script not installed (pip install -e .)")
+    conf = tmp_path / "masakarimonitors.conf"
+    conf.write_text(
+        "[DEFAULT]\n"
+        f"hostname = {socket.gethostname()}\n"
+        f"spool_dir = {tmp_path / 'spool'}\n"
+        "[host]\nmonitoring_driver = default\nmonitoring_interval = 1\n"
+        "pacemaker_node_type = cluster\ndisable_ipmi_check = true\n"
+        "fencing_timeout = 0\napi_retry_max = 0\n"
+        f"[api]\nauth_type = none\nendpoint = {api.endpoint}\n")
+    cluster.set_peer("peer4", "104", "online")
+    log = open(tmp_path / "hostmonitor.log", "w")
+    proc = subprocess.Popen([script, "--config-file", str(conf)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        # Let the daemon see peer4 online (it logs nothing for that), then
+        # make it fail; poll until the daemon reports it.
+        local_cluster.wait_until(
+            lambda: cluster.peer_online("peer4") is True, 10, "peer4 up")
+        local_cluster.wait_until(
+            lambda: "New cluster node peer4" in
+            (tmp_path / "hostmonitor.log").read_text(), 30,
+            "the daemon to see peer4")
+        cluster.set_peer("peer4", "104", "failed")
+        api.wait_for(1, 30)
+        assert _events(api, "peer4") == [("STOPPED", "UNKNOWN")]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            rc = proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+            rc = None
+        log.close()
+    assert rc == 0, (tmp_path / "hostmonitor.log").read_text()

@@ -1,0 +1,159 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import os
+import threading
+
+import pytest
+
+from masakarimonitors.common import manager
+from masakarimonitors.common import service
+
+
+class LoopManager(manager.Manager):
+    """main() blocks until stop(); records the life cycle."""
+
+    instances: list = []
+
+    def __init__(self, conf=None):
+        super().__init__(conf)
+        self.calls = []
+        self.in_main = threading.Event()
+        LoopManager.instances.append(self)
+
+    def init_host(self):
+        self.calls.append("init_host")
+
+    def main(self):
+        self.calls.append("main")
+        self.in_main.set()
+        self.stop_event.wait(30)
+
+    def stop(self):
+        self.calls.append("stop")
+        super().stop()
+
+    def reset(self):
+        self.calls.append("reset")
+        self.in_main.clear()
+        super().reset()
+
+
+class FailingManager(LoopManager):
+    def main(self):
+        raise RuntimeError("monitoring broke")
+
+
+def test_binary_name():
+    assert service.binary_name("processmonitor_manager") == (
+        "masakarimonitors-processmonitor")
+
+
+def test_check_tempdir(tmp_path):
+    service.check_tempdir(str(tmp_path))
+    service.check_tempdir(None)
+    with pytest.raises(service.StartupError):
+        service.check_tempdir(str(tmp_path / "missing"))
+
+
+def test_build_loads_configured_manager(make_conf):
+    conf = make_conf(DEFAULT={
+        "processmonitor_manager": f"{__name__}.LoopManager"})
+    svc = service.build("processmonitor_manager", conf)
+    assert isinstance(svc.manager, LoopManager)
+    assert svc.binary == "masakarimonitors-processmonitor"
+
+
+def test_build_reports_bad_manager(make_conf):
+    conf = make_conf(DEFAULT={"processmonitor_manager": "no.such.Manager"})
+    with pytest.raises(service.StartupError, match="no.such.Manager"):
+        service.build("processmonitor_manager", conf)
+
+
+def _launch(conf, mgr):
+    svc = service.MonitorService(mgr, "masakarimonitors-test", conf)
+    launcher = service.Launcher(svc, conf)
+    result = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault("status", launcher.run()),
+        daemon=True)
+    thread.start()
+    return launcher, thread, result
+
+
+def test_launcher_stop(make_conf):
+    conf = make_conf()
+    mgr = LoopManager(conf)
+    launcher, thread, result = _launch(conf, mgr)
+    assert mgr.in_main.wait(10)
+    launcher.request("stop")
+    thread.join(10)
+    assert result["status"] == 0
+    assert mgr.calls == ["init_host", "main", "stop"]
+
+
+def test_launcher_reload_restarts_same_manager(make_conf, tmp_path):
+    conf = make_conf(DEFAULT={"hostname": "before"})
+    mgr = LoopManager(conf)
+    launcher, thread, result = _launch(conf, mgr)
+    assert mgr.in_main.wait(10)
+    path = conf.config_file[0]
+    with open(path) as handle:
+        text = handle.read()
+    with open(path, "w") as handle:
+        handle.write(text.replace("hostname = before", "hostname = after"))
+    launcher.request("reload")
+    assert _wait(lambda: mgr.calls.count("main") == 2)
+    assert conf.hostname == "after"
+    launcher.request("stop")
+    thread.join(10)
+    assert result["status"] == 0
+    assert mgr.calls == ["init_host", "main", "stop", "reset", "init_host",
+                         "main", "stop"]
+
+
+def test_launcher_exits_1_when_main_dies(make_conf):
+    conf = make_conf()
+    launcher, thread, result = _launch(conf, FailingManager(conf))
+    thread.join(10)
+    assert result["status"] == 1
+
+
+def test_launcher_exits_1_when_start_fails(make_conf, tmp_path):
+    conf = make_conf(DEFAULT={"tempdir": str(tmp_path / "missing")})
+    mgr = LoopManager(conf)
+    launcher, thread, result = _launch(conf, mgr)
+    thread.join(10)
+    assert result["status"] == 1
+    assert mgr.calls == []
+
+
+def test_open_spool(make_conf, tmp_path):
+    conf = make_conf(DEFAULT={"state_path": str(tmp_path / "st")})
+    spool = service._open_spool(conf, "masakarimonitors-x")
+    assert spool.path == os.path.join(str(tmp_path), "st", "spool",
+                                      "masakarimonitors-x")
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    conf = make_conf(DEFAULT={"spool_dir": str(blocked)})
+    assert service._open_spool(conf, "x") is None
+    conf = make_conf(DEFAULT={"spool_dir": ""})
+    assert service._open_spool(conf, "x") is None
+
+
+def _wait(predicate, timeout=10.0):
+    event = threading.Event()
+    for _ in range(int(timeout / 0.01)):
+        if predicate():
+            return True
+        event.wait(0.01)
+    return predicate()

@@ -1,0 +1,148 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import pytest
+
+from masakarimonitors.instancemonitor import instance
+
+UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f"
+
+
+class FakeDispatcher:
+    def __init__(self):
+        self.items = []
+
+    def submit(self, key, notification):
+        self.items.append((key, notification))
+        return True
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+
+class FakeNotifier:
+    def send(self, notification):
+        return True
+
+
+class FakeDomain:
+    def __init__(self, uuid, state=(1, 1)):
+        self.uuid = uuid
+        self._state = state
+
+    def UUIDString(self):  # noqa: N802
+        return self.uuid
+
+    def state(self):
+        return self._state
+
+
+class FakeConn:
+    def __init__(self, domains):
+        self.domains = domains
+
+    def listAllDomains(self, flags):  # noqa: N802
+        return self.domains
+
+
+class FakeLibvirt:
+    class libvirtError(Exception):  # noqa: N801
+        pass
+
+
+@pytest.fixture
+def mgr(make_conf):
+    conf = make_conf(DEFAULT={"hostname": "cmp1"})
+    m = instance.InstancemonitorManager(conf=conf,
+                                        libvirt_module=FakeLibvirt,
+                                        notifier=FakeNotifier())
+    m.dispatcher = FakeDispatcher()
+    return m
+
+
+def test_matching_event_builds_vm_notification(mgr):
+    assert mgr.handle_event(0, 5, 5, UUID) is True
+    [(key, note)] = mgr.dispatcher.items
+    assert key == (UUID, "LIFECYCLE", "STOPPED_FAILED")
+    assert note["type"] == "VM"
+    assert note["hostname"] == "cmp1"
+    assert note["payload"] == {"event": "LIFECYCLE", "instance_uuid": UUID,
+                               "vir_domain_event": "STOPPED_FAILED"}
+    assert note["generated_time"].tzinfo is None
+
+
+def test_unmatched_event_is_dropped(mgr):
+    assert mgr.handle_event(0, 2, 0, UUID) is False
+    assert mgr.dispatcher.items == []
+
+
+def test_empty_hostname_falls_back_to_system_name(make_conf):
+    import socket
+    conf = make_conf(DEFAULT={"hostname": ""})
+    assert instance.hostname(conf) == socket.gethostname()
+
+
+@pytest.mark.parametrize("event_id, args, expected", [
+    (0, (5, 5), (0, 5, 5)),
+    (1, (), (1, -1, -1)),
+    (3, (2,), (3, 2, -1)),
+    (4, ("/dev/sda", "disk0", 2), (4, 2, -1)),
+    (6, ("/dev/sda", "disk0", 1, "enospc"), (6, -1, -1)),
+    (7, (), (7, -1, -1)),
+])
+def test_callbacks_translate_arguments(mgr, event_id, args, expected):
+    seen = []
+    mgr.handle_event = lambda *a: seen.append(a)
+    callback = mgr._make_callback(event_id)
+    callback(None, FakeDomain(UUID), *args, None)
+    assert seen == [expected + (UUID,)]
+
+
+def test_callback_errors_are_contained(mgr):
+    def boom(*_):
+        raise RuntimeError("x")
+    mgr.handle_event = boom
+    mgr._make_callback(0)(None, FakeDomain(UUID), 5, 5, None)
+
+
+def test_reconnect_reports_domains_that_died_meanwhile(mgr):
+    alive, crashed, destroyed, paused = "a" * 8, "c" * 8, "d" * 8, "p" * 8
+    gone_before = "g" * 8
+    mgr._on_connect(FakeConn([FakeDomain(alive), FakeDomain(crashed),
+                              FakeDomain(destroyed), FakeDomain(paused,
+                                                                (3, 1)),
+                              FakeDomain(gone_before, (5, 3))]), True)
+    assert mgr.dispatcher.items == []
+    mgr._on_connect(FakeConn([FakeDomain(alive),
+                              FakeDomain(crashed, (5, 3)),
+                              FakeDomain(destroyed, (5, 2)),
+                              FakeDomain(paused, (5, 6)),
+                              FakeDomain(gone_before, (5, 3))]), False)
+    reported = {key for key, _ in mgr.dispatcher.items}
+    assert reported == {(crashed, "LIFECYCLE", "STOPPED_FAILED"),
+                        (destroyed, "LIFECYCLE", "STOPPED_DESTROYED"),
+                        (paused, "LIFECYCLE", "STOPPED_FAILED")}
+
+
+def test_events_update_the_running_snapshot(mgr):
+    mgr._on_connect(FakeConn([FakeDomain(UUID, (5, 1))]), True)
+    mgr.handle_event(0, 2, 0, UUID)         # started while connected
+    mgr._on_connect(FakeConn([FakeDomain(UUID, (5, 3))]), False)
+    assert [key for key, _ in mgr.dispatcher.items] == [
+        (UUID, "LIFECYCLE", "STOPPED_FAILED")]
+    mgr.dispatcher.items.clear()
+    mgr.handle_event(0, 1, 0, UUID)         # undefined: forgotten
+    mgr._on_connect(FakeConn([]), False)
+    assert mgr.dispatcher.items == []
