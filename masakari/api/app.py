@@ -43,7 +43,15 @@ FORMAT_SUFFIXES = ('.json', '.xml')
 BODY_METHODS = ('POST', 'PUT')
 CONTEXT_KEY = 'masakari.context'
 
+MALFORMED_URL = 'Malformed request URL'
+MALFORMED_QUERY = ('Invalid input received: the query string contains '
+                   'characters that are not allowed')
+
 Handler = Callable[..., api_request.ApiResponse]
+
+
+def _unstorable(value: str) -> bool:
+    return '\x00' in value or any(ord(c) > 0xFFFF for c in value)
 
 
 def _load_handlers() -> dict[str, Any]:
@@ -86,7 +94,10 @@ class V1Application:
         return resp(environ, start_response)
 
     def handle(self, req: webob.Request) -> webob.Response:
-        path, forced_json = self._strip_suffix(req.path_info)
+        try:
+            path, forced_json = self._strip_suffix(req.path_info)
+        except UnicodeDecodeError:
+            return fault_response(400, MALFORMED_URL)
         match = self.mapper.routematch(path, req.environ)
         if not match:
             return fault_response(404, errors.NOT_FOUND_MESSAGE)
@@ -95,6 +106,7 @@ class V1Application:
         try:
             version = microversion.negotiate(
                 req.headers.get(microversion.HEADER))
+            self._check_text(req, params)
             resp = self._dispatch(req, params, version, forced_json)
         except errors.ApiError as exc:
             resp = fault_response(exc.code, exc.message, exc.headers)
@@ -109,6 +121,20 @@ class V1Application:
         return resp
 
     # -- steps ------------------------------------------------------------
+    @staticmethod
+    def _check_text(req: webob.Request, params: dict) -> None:
+        """Refuse what no stored value can contain (and some databases
+        cannot even compare): NUL and characters outside the BMP."""
+        if any(_unstorable(v) for v in params.values()):
+            raise errors.bad_request(MALFORMED_URL)
+        try:
+            items = list(req.GET.items())
+        except UnicodeDecodeError:
+            raise errors.bad_request(MALFORMED_QUERY) from None
+        for key, value in items:
+            if _unstorable(key) or _unstorable(value):
+                raise errors.bad_request(MALFORMED_QUERY)
+
     @staticmethod
     def _strip_suffix(path: str) -> tuple[str, bool]:
         for suffix in FORMAT_SUFFIXES:

@@ -9,3 +9,14 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
+
+"""Persistence of segments, hosts, notifications and vm moves.
+
+* ``models`` - the SQLAlchemy models (schema of spec api.md §12);
+* ``api`` - the DB API used by the API and the engine (module functions,
+  no request context, detached fully-loaded results);
+* ``migration`` - ``db_sync`` / ``db_version`` over the alembic scripts in
+  ``migrations/``; ``purge`` - hard deletion for ``masakari-manage``;
+* ``session`` - engine set-up (oslo.db enginefacade, SQLite tuning) and
+  ``listing`` - filters, sort and keyset pagination shared by the lists.
+"""

@@ -60,6 +60,10 @@ NOTIFICATION_FILTERS = {
     "type": ("eq", "type"),
     "failover_segment_uuid": ("eq", "failover_segment_uuid"),
     "generated_since": ("ge", "generated_time"),
+    # For the engine's periodic work (not exposed by the REST API).
+    "generated_before": ("lt", "generated_time"),
+    "created_before": ("lt", "created_at"),
+    "updated_before": ("lt", "updated_at"),
     "notification_uuid": ("in", "notification_uuid"),
 }
 VMOVE_FILTERS = {
@@ -207,9 +211,10 @@ def failover_segment_update(uuid: str, values: dict
             if segment is None:
                 raise exception.FailoverSegmentNotFound(id=uuid)
             name = values.get("name")
-            if name is not None and name != segment.name and _first(
+            if name is not None and _first(
                     session, models.FailoverSegment,
-                    models.FailoverSegment.name == name):
+                    models.FailoverSegment.name == name,
+                    models.FailoverSegment.id != segment.id):
                 raise exception.FailoverSegmentExists(name=name)
             _apply_values(segment, values)
     except db_exc.DBDuplicateEntry:
@@ -318,8 +323,9 @@ def host_update(uuid: str, values: dict) -> models.Host:
             if host is None:
                 raise exception.HostNotFound(id=uuid)
             name = values.get("name")
-            if name is not None and name != host.name and _first(
-                    session, models.Host, models.Host.name == name):
+            if name is not None and _first(
+                    session, models.Host, models.Host.name == name,
+                    models.Host.id != host.id):
                 raise exception.HostExists(name=name)
             _apply_values(host, values)
             host = _reload_host(session, host.id)

@@ -139,7 +139,8 @@ def apply_filters(query, model: type, filters: dict | None,
     """Apply ``filters`` per ``spec``: name -> (kind, column).
 
     kinds: ``eq`` exact, ``in`` exact or any of a list, ``bool`` boolean
-    (unparseable -> empty result), ``ge`` column >= value.
+    (unparseable -> empty result), ``ge`` column >= value, ``lt``
+    column < value.
     Unknown filter names are ignored.
     """
     for name, value in (filters or {}).items():
@@ -163,4 +164,6 @@ def apply_filters(query, model: type, filters: dict | None,
                                 else col == parsed)
         elif kind == "ge":
             query = query.where(col >= value)
+        elif kind == "lt":
+            query = query.where(col < value)
     return query

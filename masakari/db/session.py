@@ -36,7 +36,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30000
 F = TypeVar("F", bound=Callable[..., Any])
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"ctx": None, "url": None}
+_state: dict[str, Any] = {"ctx": None, "url": None, "engine": None}
 _immediate = contextvars.ContextVar("masakari_db_immediate", default=False)
 
 
@@ -80,11 +80,10 @@ def dispose() -> None:
 
 
 def _dispose_locked() -> None:
-    ctx = _state["ctx"]
-    _state["ctx"] = None
-    _state["url"] = None
-    if ctx is not None and ctx._factory._started:
-        ctx.writer.get_engine().dispose()
+    engine = _state["engine"]
+    _state.update(ctx=None, url=None, engine=None)
+    if engine is not None:
+        engine.dispose()
 
 
 def _context():
@@ -92,11 +91,12 @@ def _context():
     if ctx is None:
         configure()
         ctx = _state["ctx"]
-    if not getattr(ctx, "_masakari_tuned", False):
+    if _state["engine"] is None:
         with _lock:
-            if not getattr(ctx, "_masakari_tuned", False):
-                _tune_engine(ctx.writer.get_engine())
-                ctx._masakari_tuned = True
+            if _state["engine"] is None and _state["ctx"] is ctx:
+                engine = ctx.writer.get_engine()
+                _tune_engine(engine)
+                _state["engine"] = engine
     return ctx
 
 

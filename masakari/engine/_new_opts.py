@@ -63,6 +63,15 @@ new_opts = [
         max=10000,
         help="Notifications one engine processes concurrently.",
     ),
+    cfg.FloatOpt(
+        "evacuation_poll_interval",
+        default=0.5,
+        min=0.1,
+        max=60,
+        help="Seconds between two status polls of the instances being "
+        "evacuated. One request per poll covers every instance in flight, "
+        "so polling often is cheap; verify_interval applies if shorter.",
+    ),
 ]
 
 

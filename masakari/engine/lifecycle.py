@@ -175,6 +175,23 @@ class LeaseKeeper:
                 )
                 return False
 
+    def release(self, lease: Lease, status: str) -> None:
+        """Give up a claim before any work was done (back to status)."""
+        with lease.lock:
+            self.remove(lease.notification_uuid)
+            if lease.lost:
+                return
+            lease.lost = True
+            try:
+                self.db.notification_update(
+                    lease.notification_uuid,
+                    {"status": status},
+                    expected_status="running",
+                    expected_updated_at=lease.updated_at,
+                )
+            except Exception:  # noqa: BLE001 - the lease expires anyway
+                LOG.warning("Could not release %s", lease.notification_uuid)
+
     def hand_back(self, lease: Lease) -> None:
         """Leave a running row for immediate resumption (shutdown, cancel)."""
         with lease.lock:

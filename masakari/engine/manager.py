@@ -160,8 +160,9 @@ class MasakariManager:
             return future
 
     def _process_guarded(self, context: Any, notification_uuid: str) -> None:
+        status = None
         try:
-            self.process(context, notification_uuid)
+            status = self.process(context, notification_uuid)
         except Exception:  # noqa: BLE001 - a worker must never die silently
             LOG.exception(
                 "Processing notification %s failed", notification_uuid
@@ -169,6 +170,38 @@ class MasakariManager:
         finally:
             with self._lock:
                 self._active.pop(notification_uuid, None)
+        if status is not None:
+            self._submit_waiting(context, notification_uuid)
+
+    def _older_one_running(self, claimed: Any) -> bool:
+        now = self.clock.utcnow()
+        period = self.conf.notification_lease_period
+        rows = self.db.notification_get_all_by_filters(
+            filters={
+                "source_host_uuid": claimed.source_host_uuid,
+                "status": "running",
+            }
+        )
+        return any(
+            row.id < claimed.id
+            and not lifecycle.lease_expired(row, now, period)
+            for row in rows
+        )
+
+    def _submit_waiting(self, context: Any, notification_uuid: str) -> None:
+        """Start notifications of the same host that waited for this one."""
+        try:
+            row = self.db.notification_get_by_uuid(notification_uuid)
+            waiting = self.db.notification_get_all_by_filters(
+                filters={
+                    "source_host_uuid": row.source_host_uuid,
+                    "status": "new",
+                }
+            )
+        except Exception:  # noqa: BLE001 - the periodic scan catches up
+            return
+        for other in sorted(waiting, key=lambda r: r.id):
+            self.submit(context, other.notification_uuid)
 
     def stop(self, timeout: float) -> None:
         """Stop taking work; drain flows up to timeout, hand back the rest."""
@@ -206,6 +239,11 @@ class MasakariManager:
         if claimed is None:
             return None
         lease = self.leases.add(claimed)
+        if self._older_one_running(claimed):
+            # One recovery per host at a time, across engines: the oldest
+            # notification goes first, this one is picked up after it.
+            self.leases.release(lease, received_status)
+            return None
         try:
             host = self.db.host_get_by_uuid(claimed.source_host_uuid)
             segment = host.failover_segment

@@ -235,6 +235,9 @@ def run(manager_option_name: str, argv: list | None = None) -> int:
     except Exception as exc:
         sys.stderr.write(f"{binary}: {exc}\n")
         return 2
+    # The spool must exist before the manager builds its notifier.
+    spool = _open_spool(conf, binary)
+    notifier.set_default_spool(spool)
     try:
         if conf.monkey_patch:
             monkey_patch.apply(conf.monkey_patch_modules)
@@ -243,8 +246,6 @@ def run(manager_option_name: str, argv: list | None = None) -> int:
         LOG.error("%s", exc)
         sys.stderr.write(f"{binary}: {exc}\n")
         return 1
-    spool = _open_spool(conf, binary)
-    notifier.set_default_spool(spool)
     replayer = None
     if spool is not None:
         replayer = notifier.Replayer(spool, conf.spool_replay_interval,

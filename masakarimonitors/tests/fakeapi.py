@@ -70,10 +70,11 @@ class FakeMasakariAPI:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
         if self._thread is not None:
+            self._server.shutdown()
             self._thread.join(5)
+            self._thread = None
+        self._server.server_close()
 
     def _record(self, path: str, raw: bytes) -> int:
         with self._cond:

@@ -61,7 +61,9 @@ class FaultWrapper:
         try:
             resp = req.get_response(self.application)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            LOG.exception('Unexpected error for %s %s', req.method, req.path)
+            LOG.exception('Unexpected error for %s %r',
+                          environ.get('REQUEST_METHOD'),
+                          environ.get('PATH_INFO'))
             resp = v1_app.unexpected_response(exc)
             return resp(environ, start_response)
         if resp.status_int >= 400 and not errors.is_fault_body(resp.body):

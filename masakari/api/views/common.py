@@ -21,11 +21,13 @@ DATETIME_FORMAT = '%Y-%m-%dT%H:%M:%S.%f'
 
 
 def datetime_text(value: datetime.datetime | None) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SS.ffffff`` in UTC, no zone designator."""
     if value is None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return value.strftime(DATETIME_FORMAT)
+    # isoformat is much faster than strftime and gives the same text.
+    return value.isoformat(timespec='microseconds')
 
 
 def as_bool(value: Any) -> bool:
@@ -39,8 +41,11 @@ def identity(value: Any) -> Any:
 def render(obj: Any, fields: tuple[tuple[str, Callable[[Any], Any]], ...]
            ) -> dict:
     """Read ``fields`` (name, converter) off ``obj`` in order."""
-    return {name: convert(getattr(obj, name, None))
-            for name, convert in fields}
+    out = {}
+    for name, convert in fields:
+        value = getattr(obj, name, None)
+        out[name] = value if convert is identity else convert(value)
+    return out
 
 
 TIMESTAMP_FIELDS = (

@@ -44,4 +44,15 @@ def single(host: Any) -> dict:
 
 
 def collection(hosts: list) -> dict:
-    return {'hosts': [show(h) for h in hosts]}
+    """All hosts; a segment shared by many hosts is rendered once."""
+    seen: dict = {}
+
+    def segment(value: Any) -> dict | None:
+        key = None if value is None else value.id
+        if key not in seen:
+            seen[key] = _segment(value)
+        return seen[key]
+
+    fields = tuple((name, segment if name == 'failover_segment' else conv)
+                   for name, conv in FIELDS)
+    return {'hosts': [common.render(h, fields) for h in hosts]}

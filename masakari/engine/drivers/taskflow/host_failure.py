@@ -373,7 +373,7 @@ class EvacuateInstancesTask(base.MasakariTask):
                 else {ids[0]: self.novaclient.get_server(self.context, ids[0])}
             ),
             clock=runtime.clock,
-            interval=conf.verify_interval,
+            interval=min(conf.verify_interval, conf.evacuation_poll_interval),
             cancel=runtime.cancel,
             cancelled=lambda: exceptions.RecoveryCancelled(
                 notification_uuid=runtime.notification_uuid, reason="cancelled"
@@ -535,22 +535,27 @@ class InstanceEvacuation:
             return None
         if server.get(TASK_STATE) is not None and vmove.status == "ongoing":
             return None
-        if not server.get("locked"):
-            # Record the intent first: whoever resumes after a crash between
-            # the two calls still knows the lock is ours to release.
-            self._update(vmove, message=LOCK_MARK)
-            lock["ours"] = True
-            nova.lock_server(ctx, uuid)
         vm0 = server.get(VM_STATE)
         reset, stop_after = NORMALISATION.get(vm0, DEFAULT_NORMALISATION)
         if vm0 in NORMALISATION and server.get(TASK_STATE) is not None:
             reset, stop_after = True, vm0 != "active"
+        values: dict[str, Any] = {
+            "status": "ongoing",
+            "start_time": clock.utcnow(),
+        }
+        if not server.get("locked"):
+            # Record the intent first: whoever resumes after a crash between
+            # the two calls still knows the lock is ours to release.
+            values["message"] = LOCK_MARK
+            lock["ours"] = True
+        self._update(vmove, **values)
+        if lock["ours"] and not server.get("locked"):
+            nova.lock_server(ctx, uuid)
         if reset:
             nova.reset_state(ctx, uuid, "error")
             server = nova.get_server(ctx, uuid)
             if vm0 == "resized":
                 stop_after = server.get(POWER_STATE) == SHUTDOWN
-        self._update(vmove, status="ongoing", start_time=clock.utcnow())
         nova.evacuate(ctx, uuid, self.target)
         return vm0, server.get(VM_STATE), stop_after
 

@@ -13,7 +13,11 @@
 """End to end: masakari-api + masakari-engine processes, RabbitMQ, simulator."""
 
 import collections
+import json
+import os
 import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -63,6 +67,25 @@ def test_host_failure_recovered_end_to_end(sim, deployment):
                                             "PrepareHAEnabledInstancesTask",
                                             "EvacuateInstancesTask"]
     assert all(d["state"] == "SUCCESS" for d in details)
+    # the same through the real client: openstack notification show / vmove list
+    shown = openstack(deployment, "notification", "show", uuid)
+    cli_details = shown["recovery_workflow_details"]
+    if isinstance(cli_details, str):
+        cli_details = json.loads(cli_details.replace("'", '"'))
+    assert "EvacuateInstancesTask" in json.dumps(cli_details)
+    cli_vmoves = openstack(deployment, "notification", "vmove", "list", uuid)
+    assert len(cli_vmoves) == 3, cli_vmoves
+    assert all("succeeded" in json.dumps(v) for v in cli_vmoves), cli_vmoves
+
+
+def openstack(deployment, *args):
+    cli = os.path.join(os.path.dirname(sys.executable), "openstack")
+    result = subprocess.run(
+        [cli, "--os-auth-type", "none", "--os-endpoint",
+         deployment.endpoint + "/v1", *args, "-f", "json"],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def test_engine_killed_mid_evacuation_resumes_exactly_once(sim, deployment):
@@ -85,3 +108,42 @@ def test_engine_killed_mid_evacuation_resumes_exactly_once(sim, deployment):
     for server in servers:
         now = sim.get_server(server.id)
         assert now.host != "h1" and now.vm_state == "active" and not now.locked
+
+
+def test_two_engines_and_a_burst_of_duplicates_recover_each_host_once(sim, deployment):
+    import concurrent.futures
+    import urllib.error
+
+    deployment.start_api()
+    deployment.start_engine("engine-a")
+    deployment.start_engine("engine-b")
+    servers = {host: [sim.add_server(host, metadata=HA) for _ in range(5)]
+               for host in ("h1", "h2")}
+    deployment.make_segment(["h1", "h2", "h3"])
+    sim.kill_host("h1")
+    sim.kill_host("h2")
+    payloads = [{"event": "STOPPED", "host_status": "NORMAL", "cluster_status": c}
+                for c in ("OFFLINE", "ONLINE")]
+
+    def post(args):
+        host, payload = args
+        body = {"notification": {
+            "type": "COMPUTE_HOST", "hostname": host, "payload": payload,
+            "generated_time": "2026-01-01T00:00:00"}}
+        try:
+            return deployment.call("POST", "/notifications", body)[
+                "notification"]["notification_uuid"]
+        except urllib.error.HTTPError as err:
+            assert err.code == 409
+            return None
+    burst = [(host, payload) for host in ("h1", "h2") for payload in payloads] * 3
+    with concurrent.futures.ThreadPoolExecutor(len(burst)) as pool:
+        accepted = [u for u in pool.map(post, burst) if u]
+    assert accepted
+    for uuid in accepted:
+        assert deployment.wait_status(uuid, timeout=120)["status"] == "finished"
+    counts = collections.Counter(e.path.split("/servers/")[1].split("/")[0]
+                                 for e in sim.journal.entries(action="evacuate"))
+    every = [s.id for group in servers.values() for s in group]
+    assert sorted(counts) == sorted(every)
+    assert set(counts.values()) == {1}

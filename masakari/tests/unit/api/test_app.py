@@ -303,3 +303,20 @@ def test_v1_application_direct_without_context():
     app = v1_app.V1Application()
     resp = webob.Request.blank('/versions/v1.0').get_response(app)
     assert resp.status_int == 200
+
+
+@pytest.mark.parametrize('path', [
+    '/v1/segments?type=a%00b', '/v1/segments?%F0%9F%98%80=1',
+    '/v1/segments?type=%F0%9F%98%80', '/v1/segments?type=%ff',
+])
+def test_unstorable_query_is_400(client, path):
+    resp = client.get(path)
+    assert resp.status == 400
+    assert resp.fault()[0] == 'badRequest'
+
+
+@pytest.mark.parametrize('path', ['/v1/segments/%80', '/v1/segments/a%00',
+                                  '/v1/segments/%F0%9F%98%80'])
+def test_unstorable_path_is_400(client, path):
+    resp = client.get(path)
+    assert resp.fault() == ('badRequest', 400, 'Malformed request URL')

@@ -466,6 +466,12 @@ def test_notification_filters(db):
         b.notification_uuid]
     assert uuids(notification_uuid=[b.notification_uuid]) == [
         b.notification_uuid]
+    assert uuids(generated_before=NOW + datetime.timedelta(minutes=1)) == [
+        a.notification_uuid]
+    far = datetime.datetime(2999, 1, 1)
+    assert len(uuids(created_before=far)) == 2
+    assert uuids(created_before=datetime.datetime(2000, 1, 1)) == []
+    assert uuids(updated_before=far) == [b.notification_uuid]
 
 
 def test_notification_cas_update(db):
@@ -575,3 +581,10 @@ def test_uuid_variants_never_match(db):
                                 {"status": "error"})
     assert api.failover_segment_get_by_uuid(seg.uuid).description is None
     assert api.host_get_by_uuid(host.uuid).deleted == 0
+
+
+def test_rename_to_own_name_in_other_case(db):
+    seg = make_segment("abc")
+    assert api.failover_segment_update(seg.uuid, {"name": "ABC"}).name == "ABC"
+    host = make_host(seg, "hostx")
+    assert api.host_update(host.uuid, {"name": "HOSTX"}).name == "HOSTX"

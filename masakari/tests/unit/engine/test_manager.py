@@ -309,3 +309,21 @@ def _wait_idle(manager):
             break
         done.wait(0.01)
     assert done.is_set()
+
+
+def test_one_recovery_per_host_oldest_first(manager, cloud, clock):
+    _, hosts = make_segment()
+    sid = cloud.add_server("h1")
+    first = make_notification(hosts["h1"])
+    second = make_notification(hosts["h1"], payload={
+        "event": "STOPPED", "host_status": "NORMAL", "cluster_status": "ONLINE"})
+    # another engine is running the first one
+    row = db_api.notification_get_by_uuid(first.notification_uuid)
+    lifecycle.claim(db_api, row, clock.utcnow(), 60)
+    assert manager.process(Ctx(), second.notification_uuid) is None
+    assert status(second) == "new"
+    assert cloud.journal == []
+    # once the first one is done, the second one runs
+    db_api.notification_update(first.notification_uuid, {"status": "finished"})
+    assert manager.process(Ctx(), second.notification_uuid) == "finished"
+    assert cloud.servers[sid][fakes.HOST] != "h1"

@@ -22,6 +22,8 @@ the live CIB with cibadmin; fencing history entries come from
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import os
 import shutil
@@ -87,6 +89,31 @@ def _run(*argv: str, env: dict | None = None, timeout: float = 30
          ) -> subprocess.CompletedProcess:
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, check=False)
+
+
+LOCK_PATH = "/run/lock/masakari-test-pacemaker.lock"
+
+
+@contextlib.contextmanager
+def machine_lock(timeout: float, path: str = LOCK_PATH):
+    """Serialise cluster users across test processes (pytest-xdist
+    workers): the cluster's state is machine-wide."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        wait_until(lambda: _try_lock(f), timeout, "the Pacemaker test lock",
+                   poll=0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _try_lock(f) -> bool:
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def already_running() -> bool:

@@ -46,17 +46,16 @@ def cluster(tmp_path_factory):
     conftest.require_tools(*TOOLS)
     if os.geteuid() != 0:
         _unavailable("a real Pacemaker cluster needs root")
-    if local_cluster.already_running():
-        _unavailable("corosync/pacemaker already run on this machine")
-    node = local_cluster.LocalCluster(
-        str(tmp_path_factory.mktemp("cluster")), socket.gethostname())
-    try:
-        node.start(timeout=90)
-    except Exception:
-        node.stop()
-        raise
-    yield node
-    node.stop()
+    with local_cluster.machine_lock(timeout=600):
+        if local_cluster.already_running():
+            _unavailable("corosync/pacemaker already run on this machine")
+        node = local_cluster.LocalCluster(
+            str(tmp_path_factory.mktemp("cluster")), socket.gethostname())
+        try:
+            node.start(timeout=90)
+            yield node
+        finally:
+            node.stop()
 
 
 class Monitor:
@@ -69,6 +68,16 @@ class Monitor:
         overrides.setdefault("api_retry_max", 0)
         conf = fake_api.client_conf(tmp_path, api, **overrides)
         self.driver = handle_host.HandleHost(conf=conf)
+        self.cycles = 0
+        full_cycle = self.driver.run_cycle
+
+        def counted():
+            try:
+                full_cycle()
+            finally:
+                self.cycles += 1
+
+        self.driver.run_cycle = counted
         self.thread = threading.Thread(target=self.driver.monitor_hosts,
                                        daemon=True)
 
@@ -80,6 +89,13 @@ class Monitor:
         self.driver.stop()
         self.thread.join(30)
         assert not self.thread.is_alive()
+
+    def settle(self, timeout=30):
+        """Wait for two more full cycles, then for their notifications."""
+        target = self.cycles + 2
+        local_cluster.wait_until(lambda: self.cycles >= target, timeout,
+                                 "two monitoring cycles")
+        assert self.driver.reporter.flush(timeout)
 
     def held(self, name):
         state = self.driver.tracker.hosts.get(name)
@@ -101,7 +117,7 @@ def test_fenced_failure_and_return(cluster, tmp_path, api):
         cluster.set_peer("peer1", "101", "online")
         mon.wait_held("peer1", "online")
         # (A peer created offline and then online is reported STARTED.)
-        mon.driver.reporter.flush(10)
+        mon.settle()
         seen = len(api.notifications())
         cluster.set_peer("peer1", "101", "failed")
         mon.wait_held("peer1", "offline")
@@ -120,7 +136,7 @@ def test_unconfirmed_failure_is_unknown(cluster, tmp_path, api):
     with Monitor(tmp_path, api, fencing_timeout=0) as mon:
         cluster.set_peer("peer2", "102", "online")
         mon.wait_held("peer2", "online")
-        mon.driver.reporter.flush(10)
+        mon.settle()
         seen = len(api.notifications())
         cluster.set_peer("peer2", "102", "failed")
         api.wait_for(seen + 1, 30)
@@ -131,11 +147,11 @@ def test_clean_shutdown_is_not_reported(cluster, tmp_path, api):
     with Monitor(tmp_path, api, fencing_timeout=0) as mon:
         cluster.set_peer("peer3", "103", "online")
         mon.wait_held("peer3", "online")
-        mon.driver.reporter.flush(10)
+        mon.settle()
         seen = len(api.notifications())
         cluster.set_peer("peer3", "103", "down")
         mon.wait_held("peer3", "offline")
-        mon.driver.reporter.flush(10)
+        mon.settle()
         assert _events(api, "peer3", seen) == []
 
 
