@@ -14,8 +14,15 @@
 
 # Native threads only: whatever first asks oslo.service for its backend
 # (oslo.messaging, the service launcher, looping calls) gets the threading
-# one, so eventlet is never imported, let alone monkey patched.
+# one; nothing runs on eventlet and nothing is monkey patched.
+import warnings as _warnings
+
 from oslo_service import backend as _oslo_service_backend
 
 _oslo_service_backend.register_backend_default_hook(
     lambda: _oslo_service_backend.BackendType.THREADING)
+
+# eventlet is installed only because oslo.service depends on it; futurist
+# probes for it on import, which makes eventlet print a deprecation banner on
+# every command. The banner says nothing about this code, so hide it.
+_warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
