@@ -22,7 +22,7 @@ VENV=${VENV:-$TOP/.venv}
 DEB_PACKAGES=(
     mariadb-server postgresql rabbitmq-server
     libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86
-    pacemaker corosync pacemaker-cli-utils
+    pacemaker corosync pacemaker-cli-utils ipmitool
 )
 
 if [ "$(id -u)" = 0 ]; then
@@ -38,8 +38,9 @@ if [ "$(id -u)" = 0 ]; then
             created_policy=1
         fi
         echo "[run-tests] apt-get install ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        apt-get -o DPkg::Lock::Timeout=300 update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+            --no-install-recommends "${missing[@]}" >/dev/null
         [ $created_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
     fi
 fi

@@ -65,8 +65,10 @@ install_packages() {
         created_policy=1
     fi
     log "apt-get install ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Wait (bounded) for another apt/dpkg run to release its lock.
+    apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
     [ $created_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
     return 0
 }
@@ -82,6 +84,8 @@ start_mariadb() {
     mariadbd --no-defaults --datadir="$d/data" --socket="$d/sock" --pid-file="$d/pid" \
         --port="$port" --bind-address=127.0.0.1 --user=root \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+        --innodb-flush-log-at-trx-commit=0 --skip-innodb-doublewrite \
+        --innodb-flush-method=nosync --sync-binlog=0 --skip-log-bin \
         --log-error="$d/error.log" >/dev/null 2>&1 &
     record mariadb $!
     wait_for 60 "mariadb socket" test -S "$d/sock"

@@ -30,6 +30,7 @@ FAULT_NAMES = {
     503: 'serviceUnavailable',
 }
 DEFAULT_FAULT_NAME = 'masakariFault'
+_ENVELOPE_NAMES = frozenset(FAULT_NAMES.values()) | {DEFAULT_FAULT_NAME}
 FAULT_CONTENT_TYPE = 'application/json; charset=UTF-8'
 NOT_FOUND_MESSAGE = 'The resource could not be found.'
 UNEXPECTED_MESSAGE = (
@@ -75,5 +76,7 @@ def is_fault_body(body: bytes) -> bool:
         return False
     if not isinstance(doc, dict) or len(doc) != 1:
         return False
-    inner = next(iter(doc.values()))
+    name, inner = next(iter(doc.items()))
+    if name not in _ENVELOPE_NAMES:
+        return False
     return isinstance(inner, dict) and 'code' in inner and 'message' in inner

@@ -85,4 +85,7 @@ def build_mapper(project_id_regex: str | None = None) -> routes.Mapper:
         mapper.connect('/{project_id}' + path, controller=controller,
                        action=action, conditions=conditions,
                        requirements={'project_id': regex})
+    # Routes compiles its regexes lazily on the first match; do it now so
+    # concurrent first requests do not race on it.
+    mapper.routematch('/', {'REQUEST_METHOD': 'GET'})
     return mapper

@@ -18,6 +18,7 @@ invalid values and database errors.
 """
 
 import datetime
+import os
 import sys
 from collections.abc import Callable
 
@@ -196,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         return fn(**kwargs)
     except exception.Invalid as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. "| head"); leave quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:  # noqa: BLE001 - one line, never a traceback
         LOG.debug("masakari-manage failed", exc_info=True)

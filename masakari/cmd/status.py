@@ -15,6 +15,7 @@ Exit code is the worst check result: 0 success, 1 warning, 2 failure,
 255 when a check raised.
 """
 
+import os
 import sys
 
 from oslo_config import cfg
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         # e.g. a --config-file that does not exist: one line, no traceback
         print("masakari-status: error: %s" % exc, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (e.g. "| head"); leave quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -127,7 +127,9 @@ def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
         interface=catalog["interface"],
         region_name=settings["region"],
         default_microversion=NOVA_MICROVERSION,
-        connect_retries=2,
+        # No automatic retries: keystoneauth treats a read timeout like a
+        # connection timeout, and re-sending a timed-out evacuate is unsafe.
+        connect_retries=0,
         user_agent="masakari-engine",
     )
 

@@ -61,6 +61,79 @@ class Job:
     driver: Any
     db: Any
     runtime: Any
+    emit: Callable[..., None] | None = None
+
+    def update_host(self, host: Any, values: dict) -> Any:
+        """Save a host change, announced as host.update.* by the engine."""
+        if self.emit is not None:
+            self.emit(
+                self.context,
+                "host",
+                "update",
+                "start",
+                host_payload(host, values),
+                binary=BINARY,
+            )
+        try:
+            updated = self.db.host_update(host.uuid, values)
+        except Exception as err:
+            if self.emit is not None:
+                self.emit(
+                    self.context,
+                    "host",
+                    "update",
+                    "error",
+                    host_payload(host, values),
+                    exception=err,
+                    binary=BINARY,
+                )
+            raise
+        if self.emit is not None:
+            self.emit(
+                self.context,
+                "host",
+                "update",
+                "end",
+                host_payload(updated, {}),
+                binary=BINARY,
+            )
+        return updated
+
+
+BINARY = "masakari-engine"
+HOST_FIELDS = (
+    "id",
+    "uuid",
+    "name",
+    "type",
+    "reserved",
+    "control_attributes",
+    "on_maintenance",
+)
+SEGMENT_FIELDS = (
+    "id",
+    "uuid",
+    "name",
+    "service_type",
+    "enabled",
+    "description",
+    "recovery_method",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "deleted",
+)
+
+
+def host_payload(host: Any, values: dict) -> dict:
+    data = {field: getattr(host, field, None) for field in HOST_FIELDS}
+    data.update(values)
+    segment = getattr(host, "failover_segment", None)
+    if segment is not None:
+        data["failover_segment"] = {
+            field: getattr(segment, field, None) for field in SEGMENT_FIELDS
+        }
+    return data
 
 
 def payload_of(notification: Any) -> dict:
@@ -107,7 +180,7 @@ def handle_compute_host(job: Job) -> Outcome:
     values: dict[str, Any] = {"on_maintenance": True}
     if host.reserved:
         values["reserved"] = False
-    db.host_update(host.uuid, values)
+    job.update_host(host, values)
     segment = host.failover_segment
     method = segment.recovery_method
     reserved = None
@@ -124,7 +197,7 @@ def handle_compute_host(job: Job) -> Outcome:
         reserved = [h.name for h in rows if h.name != host.name]
 
     def unreserve(name: str) -> None:
-        db.host_update(db.host_get_by_name(name).uuid, {"reserved": False})
+        job.update_host(db.host_get_by_name(name), {"reserved": False})
 
     return run_driver(
         lambda: job.driver.execute_host_failure(
@@ -150,7 +223,7 @@ def handle_process(job: Job) -> Outcome:
     if process_name != "nova-compute":
         # W12: processes masakari does not act on leave the host alone.
         return Outcome("finished")
-    job.db.host_update(job.host.uuid, {"on_maintenance": True})
+    job.update_host(job.host, {"on_maintenance": True})
     return run_driver(
         lambda: job.driver.execute_process_failure(
             job.context,

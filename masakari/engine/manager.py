@@ -279,6 +279,7 @@ class MasakariManager:
             driver=self.driver,
             db=self.db,
             runtime=runtime,
+            emit=self.emit,
         )
         try:
             outcome = handlers.handle(job)

@@ -79,13 +79,17 @@ class Dispatcher:
             return self._cond.wait_for(
                 lambda: not self._pending and not self._active, timeout)
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0) -> list:
+        """Stop the workers; return the notifications never picked up."""
         with self._cond:
             self._stopping = True
+            left = list(self._pending.values())
+            self._pending.clear()
             self._cond.notify_all()
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
+        return left
 
     def _work(self) -> None:
         while True:

@@ -12,11 +12,16 @@
 
 """Base class of the four monitor managers."""
 
+import socket
 import threading
+
+from oslo_log import log as logging
 
 from masakarimonitors.common import dispatch
 from masakarimonitors.common import notifier as notifier_mod
 from masakarimonitors.conf import CONF
+
+LOG = logging.getLogger(__name__)
 
 
 class Manager:
@@ -51,7 +56,17 @@ class Manager:
     def _stop_sending(self) -> None:
         if self.notifier is not None:
             getattr(self.notifier, "close", lambda: None)()
-            self.dispatcher.stop()
+            left = self.dispatcher.stop()
+            defer = getattr(self.notifier, "defer", None)
+            for notification in left:
+                if defer is None or not defer(notification):
+                    LOG.error("Notification lost at shutdown: %s",
+                              notification)
+
+    @property
+    def hostname(self) -> str:
+        """``[DEFAULT] hostname``, or the system name when left empty."""
+        return self.conf.hostname or socket.gethostname()
 
     @property
     def running(self) -> bool:

@@ -176,6 +176,19 @@ class Notifier:
             self.spool.release(entry)
         return False
 
+    def defer(self, notification: dict) -> bool:
+        """Spool without sending (replayed later); False without spool."""
+        if self.spool is None:
+            return False
+        try:
+            entry = self._spool_put(to_body(notification))
+        except (KeyError, TypeError, AttributeError):
+            return False
+        if entry is None:
+            return False
+        self.spool.release(entry)
+        return True
+
     def close(self) -> None:
         """Interrupt retry waits (used at shutdown)."""
         self._stopped.set()

@@ -40,7 +40,3 @@ class SelfNames:
             return False
         return name.lower() in self._full or _short(name) in self._short
 
-
-def same_host(a: str, b: str) -> bool:
-    """True when two node names denote the same host (short-name match)."""
-    return a.lower() == b.lower() or _short(a) == _short(b)

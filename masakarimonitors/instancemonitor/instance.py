@@ -125,7 +125,7 @@ class InstancemonitorManager(manager.Manager):
         event, vir_domain_event = match
         LOG.info("Instance %s: %s %s", instance_uuid, event,
                  vir_domain_event)
-        notification = build_notification(hostname(self.conf), event,
+        notification = build_notification(self.hostname, event,
                                           vir_domain_event, instance_uuid)
         return self.dispatcher.submit(
             (instance_uuid, event, vir_domain_event), notification)

@@ -170,7 +170,7 @@ class IntrospectiveInstanceMonitorManager(manager.Manager):
             LOG.warning("Guest agent of %s does not answer: reporting", uuid)
             self.dispatcher.submit(("QEMU_GUEST_AGENT_ERROR", uuid), {
                 "type": "VM",
-                "hostname": self.conf.hostname,
+                "hostname": self.hostname,
                 "generated_time": notifier_mod.utcnow(),
                 "payload": {"event": "QEMU_GUEST_AGENT_ERROR",
                             "instance_uuid": uuid,

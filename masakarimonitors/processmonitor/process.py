@@ -122,7 +122,7 @@ class ProcessmonitorManager(manager.Manager):
         self.reported.add(entry.process_name)
         self.dispatcher.submit(("PROCESS", entry.process_name), {
             "type": "PROCESS",
-            "hostname": self.conf.hostname,
+            "hostname": self.hostname,
             "generated_time": notifier_mod.utcnow(),
             "payload": {"event": "STOPPED",
                         "process_name": entry.short_name},

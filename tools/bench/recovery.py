@@ -123,14 +123,20 @@ def bare_script(args) -> float:
 
 def masakari_run(args, overrides: dict) -> float:
     sim, servers = make_cloud(args)
-    tmp = tempfile.TemporaryDirectory(prefix="masakari-bench-")
+    tmp = tempfile.TemporaryDirectory(
+        prefix="masakari-bench-", dir=args.tmpdir
+    )
     try:
         conf = cfg.ConfigOpts()
         for module in masakari_conf.MODULES:
             module.register_opts(conf)
         _new_opts.register_opts(conf)
         conf([], project="masakari", default_config_files=[])
-        url = f"sqlite:///{tmp.name}/bench.sqlite"
+        url = (
+            fresh_database(args.db_url)
+            if args.db_url
+            else f"sqlite:///{tmp.name}/bench.sqlite"
+        )
         conf.set_override("connection", url, group="database")
         creds = sim.credentials
         conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
@@ -202,6 +208,26 @@ def masakari_run(args, overrides: dict) -> float:
         tmp.cleanup()
 
 
+def fresh_database(server_url: str) -> str:
+    """Create a uniquely named database on a MariaDB/PostgreSQL server."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    server = sa.engine.make_url(server_url)
+    name = "masakari_bench_" + uuid.uuid4().hex[:8]
+    admin = server.set(
+        database="postgres"
+        if server.get_backend_name() == "postgresql"
+        else None
+    )
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", type=int, default=50)
@@ -215,9 +241,23 @@ def main() -> int:
         help="simulated seconds per real second",
     )
     parser.add_argument("--skip-upstream", action="store_true")
+    parser.add_argument(
+        "--tmpdir",
+        default=None,
+        help="where the SQLite file goes (e.g. /dev/shm to "
+        "take disk fsync latency out of the measurement)",
+    )
+    parser.add_argument(
+        "--db-url",
+        default=None,
+        help="database server to create a scratch database on "
+        "(default: a temporary SQLite file), e.g. "
+        "mysql+pymysql://root@127.0.0.1:PORT/",
+    )
     args = parser.parse_args()
     print(
-        f"{args.servers} HA servers, rebuild {args.rebuild}s, scale {args.scale}"
+        f"{args.servers} HA servers, rebuild {args.rebuild}s, "
+        f"scale {args.scale}"
     )
     a = masakari_run(args, {})
     print(f"(a) masakari (defaults):            {a:7.2f} s")

@@ -79,7 +79,11 @@ class HandleHost(driver.PollingDriver):
                         "isolated. Waiting %ss for fencing", host.stonith_wait)
             if self.wait(host.stonith_wait):
                 return
-        view = self.crm_mon.read()
+        try:
+            view = self.crm_mon.read()
+        except crm_mon.StatusError as exc:
+            LOG.error("No cluster status, skipping this check: %s", exc)
+            return
         if not view.quorum:
             LOG.warning("Cluster has no quorum (or no controller); node "
                         "status not trusted, skipping this check")

@@ -25,8 +25,9 @@ is classified:
   without confirmation (UNKNOWN; a later confirmation is reported again
   with NORMAL).
 
-A host first seen offline is reported when it is still unclean or was
-fenced recently; a host cleanly down before we started is not.
+A host first seen offline is reported when it is unclean, a member the
+cluster expects up, or was fenced recently; a host cleanly down before we
+started is not.
 """
 
 from __future__ import annotations
@@ -189,7 +190,9 @@ class Tracker:
     def _classify(self, view, node, st, now, oracle, first):
         if first:
             since = now - self.settings.lookback
-            if node.unclean or oracle.fenced_since(node.name, since):
+            expected_up = node.kind == crm_mon.MEMBER and node.expected_up
+            if (node.unclean or expected_up
+                    or oracle.fenced_since(node.name, since)):
                 LOG.warning("Cluster node %s was already failed at start",
                             node.name)
                 return Pending(started=now, fenced_after=since)

@@ -17,6 +17,8 @@ files; only the processes started here are stopped afterwards. Domains get
 unique names and are undefined on exit.
 """
 
+import fcntl
+import grp
 import os
 import shutil
 import signal
@@ -25,6 +27,7 @@ import time
 import uuid
 
 QEMU_BINARY = "qemu-system-x86_64"
+LOCK_PATH = "/run/lock/masakari-test-libvirtd.lock"
 
 DOMAIN_XML = """<domain type='qemu'>
   <name>{name}</name>
@@ -40,6 +43,23 @@ DOMAIN_XML = """<domain type='qemu'>
 </domain>"""
 
 
+_NO_KVM_SCRIPT = """set -e
+D="$1"; shift
+mkdir -p "$D"
+mount -t tmpfs -o mode=755 tmpfs "$D"
+for f in /dev/* /dev/.[!.]*; do
+  [ -e "$f" ] || [ -L "$f" ] || continue
+  n=$(basename "$f")
+  [ "$n" = kvm ] && continue
+  if [ -L "$f" ]; then cp -P "$f" "$D/$n"
+  elif [ -d "$f" ]; then mkdir "$D/$n"; mount --rbind "$f" "$D/$n"
+  else touch "$D/$n"; mount --bind "$f" "$D/$n"; fi
+done
+mount --move "$D" /dev
+exec "$@"
+"""
+
+
 def available() -> bool:
     return (os.geteuid() == 0 and shutil.which("libvirtd") is not None
             and shutil.which("virtlogd") is not None
@@ -52,6 +72,7 @@ class Libvirtd:
         self.sock_dir = os.path.join(workdir, "sock")
         self.procs: list = []
         self.domains: list = []
+        self._lock_fd: int | None = None
 
     @property
     def uri(self) -> str:
@@ -59,11 +80,13 @@ class Libvirtd:
                 + os.path.join(self.sock_dir, "libvirt-sock"))
 
     def start(self, timeout: float = 60.0) -> "Libvirtd":
+        self._lock(timeout * 5)
         os.makedirs(self.sock_dir, exist_ok=True)
         conf = os.path.join(self.dir, "libvirtd.conf")
         with open(conf, "w") as handle:
             handle.write(f'unix_sock_dir = "{self.sock_dir}"\n'
-                         'auth_unix_ro = "none"\nauth_unix_rw = "none"\n')
+                         'auth_unix_ro = "none"\nauth_unix_rw = "none"\n'
+                         + os.environ.get("MASAKARI_TEST_LIBVIRTD_EXTRA", ""))
         log = open(os.path.join(self.dir, "libvirtd.log"), "ab")
         if not os.path.exists("/run/libvirt/virtlogd-sock"):
             self.procs.append(subprocess.Popen(
@@ -71,13 +94,66 @@ class Libvirtd:
                 stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True))
             _wait_for_path("/run/libvirt/virtlogd-sock", timeout)
+        command = ["libvirtd", "-f", conf, "-p",
+                   os.path.join(self.dir, "libvirtd.pid")]
         self.procs.append(subprocess.Popen(
-            ["libvirtd", "-f", conf, "-p",
-             os.path.join(self.dir, "libvirtd.pid")],
+            self._kvm_shim() + command,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         log.close()
         _wait_for_path(os.path.join(self.sock_dir, "libvirt-sock"), timeout)
         return self
+
+    def _lock(self, timeout: float) -> None:
+        """One private libvirtd per machine at a time.
+
+        Privileged libvirtds share /run/libvirt/qemu and virtlogd: a second
+        one would adopt the first one's qemu processes. Tests running in
+        parallel (pytest-xdist) therefore take turns.
+        """
+        if self._lock_fd is not None:
+            return
+        fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise AssertionError("another test holds libvirtd")
+                time.sleep(0.2)
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _kvm_shim(self) -> list:
+        """Prefix that hides an unusable /dev/kvm from libvirtd, if needed.
+
+        In containers /dev/kvm is often root-only (0600): libvirt 9 then
+        finds KVM "enabled when probing but not available now" and
+        re-probes qemu (seconds each) on nearly every API call, so a
+        domain start takes ~50 s. libvirtd runs in a private mount
+        namespace whose /dev lacks the kvm node (TCG only, as the tests
+        want); the host is left untouched.
+        """
+        try:
+            st = os.stat("/dev/kvm")
+            kvm_gid = grp.getgrnam("kvm").gr_gid
+        except (OSError, KeyError):
+            return []
+        if st.st_gid == kvm_gid and st.st_mode & 0o060 == 0o060:
+            return []
+        if shutil.which("unshare") is None:
+            return []
+        script = os.path.join(self.dir, "no-kvm.sh")
+        with open(script, "w") as handle:
+            handle.write(_NO_KVM_SCRIPT)
+        return ["unshare", "--mount", "--propagation", "private", "sh",
+                script, os.path.join(self.dir, "dev")]
 
     def define_and_start(self, conn) -> tuple:
         """Create a tiny running domain; return (domain, name)."""
@@ -127,6 +203,7 @@ class Libvirtd:
                     proc.kill()
                     proc.wait(10)
         self.procs = []
+        self._unlock()
 
 
 def _wait_for_path(path: str, timeout: float) -> None:

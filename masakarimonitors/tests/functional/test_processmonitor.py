@@ -205,3 +205,27 @@ def test_spool_survives_api_outage_and_monitor_restart(tmp_path, workers):
         "a.py", "b.py"]
     assert len(api.accepted) == 2
     assert len(api.requests) == 2
+
+
+def test_sighup_reloads_and_keeps_monitoring(tmp_path, fake_api, workers):
+    plist = tmp_path / "process_list.yaml"
+    plist.write_text(yaml.safe_dump([workers.entry("good")]))
+    mon = daemon_mod.Daemon("processmonitor",
+                            _config(tmp_path, fake_api.endpoint, plist),
+                            str(tmp_path / "mon.log")).start()
+    try:
+        daemon_mod.wait_until(lambda: workers.alive("good"),
+                              message="initial start")
+        mon.proc.send_signal(signal.SIGHUP)
+        mon.wait_for_log("SIGHUP: reloading configuration")
+        mon.wait_for_log("is already running")    # started again
+        first = workers.pid("good")
+        workers.kill("good")
+        daemon_mod.wait_until(lambda: workers.alive("good"),
+                              message="restart after SIGHUP")
+        assert workers.pid("good") != first
+        assert mon.proc.poll() is None
+    finally:
+        status = mon.stop()
+    assert status == 0, mon.log()[-3000:]
+    assert fake_api.requests == []

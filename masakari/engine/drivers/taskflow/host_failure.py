@@ -556,7 +556,17 @@ class InstanceEvacuation:
             server = nova.get_server(ctx, uuid)
             if vm0 == "resized":
                 stop_after = server.get(POWER_STATE) == SHUTDOWN
-        nova.evacuate(ctx, uuid, self.target)
+        try:
+            nova.evacuate(ctx, uuid, self.target)
+        except cexc.ComputeUnavailable:
+            # Timed out or 5xx: Nova may still have accepted it. Only a
+            # server that shows no sign of an evacuation is a failure.
+            after = nova.get_server(ctx, uuid)
+            if (
+                after.get(TASK_STATE) is None
+                and after.get(HOST) == self.source
+            ):
+                raise
         return vm0, server.get(VM_STATE), stop_after
 
     def _confirm(self, prev: str | None, seen_task: bool) -> poller_mod.Check:

@@ -41,7 +41,8 @@ def sim():
 @pytest.fixture
 def deployment(sim):
     harness.transport_url()
-    dep = harness.Deployment(sim, extra={"DEFAULT": {"notification_lease_period": 6}})
+    dep = harness.Deployment(sim, extra={"DEFAULT": {
+        "notification_lease_period": 6, "retry_notification_new_status_interval": 2}})
     try:
         yield dep
     finally:
@@ -105,6 +106,7 @@ def test_engine_killed_mid_evacuation_resumes_exactly_once(sim, deployment):
                                  for e in sim.journal.entries(action="evacuate"))
     assert set(counts) == {s.id for s in servers}
     assert set(counts.values()) == {1}
+    assert set(counts.values()) == {1}
     for server in servers:
         now = sim.get_server(server.id)
         assert now.host != "h1" and now.vm_state == "active" and not now.locked
@@ -147,3 +149,56 @@ def test_two_engines_and_a_burst_of_duplicates_recover_each_host_once(sim, deplo
     every = [s.id for group in servers.values() for s in group]
     assert sorted(counts) == sorted(every)
     assert set(counts.values()) == {1}
+
+
+def test_sigterm_hands_unfinished_work_to_another_engine(sim):
+    deployment = harness.Deployment(sim, extra={"DEFAULT": {
+        "notification_lease_period": 60, "wait_period_after_evacuation": 8,
+        "graceful_shutdown_timeout": 8}})
+    try:
+        _sigterm_scenario(sim, deployment)
+    finally:
+        deployment.stop()
+
+
+def _sigterm_scenario(sim, deployment):
+    deployment.start_api()
+    deployment.start_engine("engine-a")
+    # rebuilds hang, so the recovery cannot finish before the drain deadline
+    servers = [sim.add_server("h1", metadata=HA) for _ in range(4)]
+    deployment.make_segment(["h1", "h2", "h3"])
+    sim.kill_host("h1")
+    sim.inject_rebuild("hang", times=4)
+    uuid = deployment.notify_host_down("h1")
+    harness.wait_until(lambda: len(sim.journal.entries(action="evacuate")) == 4, 60,
+                       interval=0.05, what="evacuations to start")
+    deployment.kill("engine-a", signal.SIGTERM)
+    assert "recoveries still running at shutdown" in deployment.log("engine-a")
+    note = deployment.call("GET", f"/notifications/{uuid}", version="1.0")
+    assert note["notification"]["status"] == "running"
+    sim.faults.clear()
+    deployment.start_engine("engine-b")
+    # the lease (60 s) was handed back: engine-b resumes at once and, the
+    # rebuilds hanging, gives up after wait_period_after_evacuation
+    note = deployment.wait_status(uuid, ("error",), timeout=40)
+    assert note["status"] == "error"
+    # no second evacuate call for any server
+    counts = collections.Counter(e.path.split("/servers/")[1].split("/")[0]
+                                 for e in sim.journal.entries(action="evacuate"))
+    assert set(counts) == {s.id for s in servers}
+    assert set(counts.values()) == {1}
+
+
+def test_notifications_accepted_while_no_engine_runs_are_not_lost(sim, deployment):
+    deployment.start_api()
+    servers = {host: sim.add_server(host, metadata=HA) for host in ("h1", "h2")}
+    deployment.make_segment(["h1", "h2", "h3"])
+    sim.kill_host("h1")
+    sim.kill_host("h2")
+    accepted = [deployment.notify_host_down(host) for host in ("h1", "h2")]
+    note = deployment.call("GET", f"/notifications/{accepted[0]}", version="1.0")
+    assert note["notification"]["status"] == "new"
+    deployment.start_engine()
+    for uuid in accepted:
+        assert deployment.wait_status(uuid, timeout=90)["status"] == "finished"
+    assert all(sim.get_server(s.id).host == "h3" for s in servers.values())

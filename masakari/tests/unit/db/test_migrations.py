@@ -338,3 +338,18 @@ def test_taskflow_tables_in_the_same_database(empty_database):
         assert purge.purge_deleted_rows(engine, 0, -1) == 0
     finally:
         engine.dispose()
+
+
+def test_unknown_stamped_revision_is_invalid_input(empty_database):
+    """A database from a newer release: a clear error, nothing changed."""
+    sync(empty_database)
+    engine = empty_database.engine()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE %s SET version_num = 'ffffffffffff'"
+                             % VERSION_TABLE)
+    engine.dispose()
+    before = schema_snapshot(empty_database)
+    with pytest.raises(exception.InvalidInput) as e:
+        sync(empty_database)
+    assert "ffffffffffff" in str(e.value)
+    assert schema_snapshot(empty_database) == before

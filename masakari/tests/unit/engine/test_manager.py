@@ -48,7 +48,7 @@ def manager(conf, clock, cloud, db, events):  # noqa: F811
     driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud, backend_url="memory://")
 
     def emit(context, obj, action, phase, payload, exception=None, binary=None):
-        events.append((f"{obj}.{action}.{phase}", payload["status"], binary,
+        events.append((f"{obj}.{action}.{phase}", payload.get("status"), binary,
                        type(exception).__name__ if exception else None))
     mgr = manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock, emit=emit)
     yield mgr
@@ -93,6 +93,8 @@ def test_host_failure_end_to_end(manager, cloud, events, clock):
     assert db_api.host_get_by_name("h1").on_maintenance is True
     assert [e[:3] for e in events] == [
         ("notification.process.start", "new", "masakari-engine"),
+        ("host.update.start", None, "masakari-engine"),
+        ("host.update.end", None, "masakari-engine"),
         ("notification.process.end", "running", "masakari-engine")]
     vmoves = db_api.vmove_get_all_by_filters(filters={"notification_uuid":
                                                       note.notification_uuid})
@@ -217,6 +219,7 @@ def test_instance_event_not_mapped_is_ignored(manager, cloud, events):
 ])
 def test_instance_cases(manager, cloud, setup, expected, calls):
     _, hosts = make_segment()
+    setup = dict(setup)
     host = setup.pop("host", "h1")
     sid = cloud.add_server(host, **setup)
     note = make_notification(hosts["h1"], type_="VM", payload=vm_payload(sid))

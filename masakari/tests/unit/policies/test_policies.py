@@ -157,3 +157,39 @@ def test_policy_file_override(keystone_app, conf, tmp_path):
     finally:
         conf.clear_override('policy_file', group='oslo_policy')
         policy.reset()
+
+
+def test_keystone_pipeline_rejects_missing_token(conf, database, engine_api,
+                                                 nova):
+    from keystonemiddleware import auth_token  # noqa: F401 - registers opts
+
+    from masakari.api import loader
+    conf.set_override('auth_strategy', 'keystone')
+    conf.set_override('www_authenticate_uri', 'http://127.0.0.1:5000/v3',
+                      group='keystone_authtoken')
+    app = loader.load_app(conf)
+    try:
+        resp = fakes.Client(app, headers={}).get('/v1/segments')
+    finally:
+        conf.clear_override('www_authenticate_uri',
+                            group='keystone_authtoken')
+    assert resp.fault()[:2] == ('unauthorized', 401)
+    assert resp.headers['x-openstack-request-id'].startswith('req-')
+    assert 'WWW-Authenticate' in resp.headers
+    assert fakes.Client(app, headers={}).get('/').status == 200
+
+
+def test_policy_sample_is_current(tmp_path):
+    import os
+    import subprocess
+    import sys
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), '..',
+                                        '..', '..', '..'))
+    tool = os.path.join(os.path.dirname(sys.executable),
+                        'oslopolicy-sample-generator')
+    out = tmp_path / 'policy.yaml.sample'
+    subprocess.run([tool, '--namespace', 'masakari', '--output-file',
+                    str(out)], check=True, capture_output=True)
+    committed = os.path.join(repo, 'etc', 'masakari', 'policy.yaml.sample')
+    with open(committed) as f:
+        assert out.read_text() == f.read()

@@ -112,6 +112,12 @@ def _events(api, host, since=0):
             for n in api.notifications()[since:] if n["hostname"] == host]
 
 
+def _wait_events(api, host, since, count, timeout=30):
+    local_cluster.wait_until(
+        lambda: len(_events(api, host, since)) >= count, timeout,
+        f"{count} notification(s) about {host}")
+
+
 def test_fenced_failure_and_return(cluster, tmp_path, api):
     with Monitor(tmp_path, api, fencing_timeout=300) as mon:
         cluster.set_peer("peer1", "101", "online")
@@ -124,10 +130,10 @@ def test_fenced_failure_and_return(cluster, tmp_path, api):
         assert mon.driver.tracker.hosts["peer1"].pending is not None
         assert _events(api, "peer1", seen) == []   # not confirmed off yet
         cluster.confirm_fenced("peer1")
-        api.wait_for(seen + 1, 30)
+        _wait_events(api, "peer1", seen, 1)
         assert _events(api, "peer1", seen) == [("STOPPED", "NORMAL")]
         cluster.set_peer("peer1", "101", "online")
-        api.wait_for(seen + 2, 30)
+        _wait_events(api, "peer1", seen, 2)
         assert _events(api, "peer1", seen) == [("STOPPED", "NORMAL"),
                                                ("STARTED", "NORMAL")]
 
@@ -139,7 +145,7 @@ def test_unconfirmed_failure_is_unknown(cluster, tmp_path, api):
         mon.settle()
         seen = len(api.notifications())
         cluster.set_peer("peer2", "102", "failed")
-        api.wait_for(seen + 1, 30)
+        _wait_events(api, "peer2", seen, 1)
         assert _events(api, "peer2", seen) == [("STOPPED", "UNKNOWN")]
 
 
@@ -195,7 +201,10 @@ def test_masakari_hostmonitor_daemon_end_to_end(cluster, tmp_path, api):
             (tmp_path / "hostmonitor.log").read_text(), 30,
             "the daemon to see peer4")
         cluster.set_peer("peer4", "104", "failed")
-        api.wait_for(1, 30)
+        # (Peers failed by earlier tests are reported too: a fresh daemon
+        # reports hosts that are down when it starts.)
+        local_cluster.wait_until(lambda: _events(api, "peer4"), 30,
+                                 "the report of peer4")
         assert _events(api, "peer4") == [("STOPPED", "UNKNOWN")]
     finally:
         proc.send_signal(signal.SIGTERM)

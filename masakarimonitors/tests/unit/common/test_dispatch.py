@@ -107,3 +107,16 @@ def test_restart_after_stop():
     finally:
         pool.stop()
     assert sent == [{"n": 1}]
+
+
+def test_stop_returns_what_was_never_picked_up():
+    send = BlockingSend()
+    pool = dispatch.Dispatcher(send, workers=1)
+    pool.start()
+    pool.submit("a", {"n": 1})
+    assert send.started.wait(10)
+    pool.submit("b", {"n": 2})
+    pool.submit("c", {"n": 3})
+    send.release.set()
+    left = pool.stop()
+    assert [item["n"] for item in left] == [2, 3]

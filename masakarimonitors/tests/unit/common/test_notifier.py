@@ -202,3 +202,13 @@ def test_format_time(value, text):
 
 def test_utcnow_is_naive():
     assert notifier.utcnow().tzinfo is None
+
+
+def test_defer_spools_for_replay(make_conf, spool):
+    sender = notifier.Notifier(0, 0, conf=make_conf(), spool=spool)
+    assert sender.defer(_notification()) is True
+    [entry] = spool.entries()
+    assert spool.claim(entry) is True
+    assert notifier.Notifier(0, 0, conf=make_conf(),
+                             spool=False).defer(_notification()) is False
+    assert sender.defer({"type": "VM"}) is False

@@ -157,3 +157,18 @@ def _wait(predicate, timeout=10.0):
             return True
         event.wait(0.01)
     return predicate()
+
+
+def test_manager_stop_spools_unsent_notifications(make_conf, tmp_path):
+    from masakarimonitors.common import notifier as notifier_mod
+    from masakarimonitors.common import spool as spool_mod
+    spool = spool_mod.Spool(str(tmp_path / "sp"))
+    sender = notifier_mod.Notifier(0, 0, conf=make_conf(), spool=spool)
+    mgr = manager.Manager(make_conf())
+    mgr._use_sender(sender, 0, 0)
+    # Not started: nothing picks the notification up before stop().
+    mgr.dispatcher.submit("k", {"type": "VM", "hostname": "h",
+                                "generated_time": "t", "payload": {}})
+    mgr.stop()
+    [entry] = spool.entries()
+    assert spool.load(entry)["hostname"] == "h"

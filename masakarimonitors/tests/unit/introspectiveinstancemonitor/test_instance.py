@@ -188,25 +188,33 @@ def test_reconnects_when_connection_died(build):
     assert mgr._conn is second
 
 
-def test_main_loop_stops(build):
-    mgr, _ = build([FakeConn([])] * 5, {})
-    mgr.listener = None
-    mgr.opts.guest_monitoring_interval  # noqa: B018
+class NoListener:
+    def __init__(self, *args, **kwargs):
+        self.ran = threading.Event()
+
+    def run(self):
+        self.ran.set()
+
+
+def test_main_loop_ticks_until_stopped(build, monkeypatch):
+    monkeypatch.setattr(instance.libvirt_events, "EventConnection",
+                        NoListener)
+    conn = FakeConn([FakeDomain("g1")])
+    mgr, _ = build([conn], {"g1": True}, guest_monitoring_interval=1)
+    ticks = []
+    original = mgr.check_once
+
+    def check_once():
+        ticks.append(1)
+        original()
+        if len(ticks) == 2:
+            mgr.stop_event.set()
+
+    mgr.check_once = check_once
     thread = threading.Thread(target=mgr.main, daemon=True)
-
-    class NoListener:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def run(self):
-            pass
-
-    instance.libvirt_events.EventConnection, original = (
-        NoListener, instance.libvirt_events.EventConnection)
-    try:
-        thread.start()
-        mgr.stop()
-        thread.join(10)
-    finally:
-        instance.libvirt_events.EventConnection = original
+    thread.start()
+    thread.join(10)
     assert not thread.is_alive()
+    assert len(ticks) == 2
+    assert mgr.listener.ran.is_set()
+    assert mgr.journals["g1"].state == "healthy"

@@ -188,9 +188,30 @@ def test_monitor_loop_survives_a_failing_cycle_and_stops():
         return False
 
     c.driver.wait = wait
+    c.driver.run_cycle = _fail_after(c.driver.run_cycle, 1)
     c.driver.monitor_hosts()
     assert calls == [7, 7, 7]
-    assert len(c.runner.ran("crm_mon")) == 3
+    assert len(c.runner.ran("crm_mon")) == 1
+
+
+def _fail_after(func, n):
+    calls = []
+
+    def wrapper():
+        calls.append(1)
+        if len(calls) > n:
+            raise RuntimeError("broken cycle")
+        return func()
+    return wrapper
+
+
+def test_unreadable_status_skips_the_cycle():
+    c = Cluster()
+    c.runner.set(("crm_mon",), rc=102, stdout=(
+        '<pacemaker-result><status code="102" message="Not connected"/>'
+        '</pacemaker-result>'))
+    c.driver.run_cycle()          # logged, not raised
+    assert c.driver.tracker.hosts == {}
 
 
 def test_pending_failure_is_confirmed_between_full_checks():

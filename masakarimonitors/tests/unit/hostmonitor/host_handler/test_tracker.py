@@ -193,6 +193,11 @@ def test_first_sight_unclean_is_reported_once():
     assert h.cycle(UNCLEAN) == []
 
 
+def test_first_sight_member_expected_up_is_reported_unconfirmed():
+    h = Harness(fencing_timeout=0)
+    assert h.cycle(CRASHED) == STOPPED_UNKNOWN
+
+
 def test_first_sight_recently_fenced_is_reported():
     h = Harness(lookback=600)
     h.oracle.fenced["node2"] = h.clock() - 100
@@ -203,7 +208,7 @@ def test_first_sight_clean_down_is_not_reported():
     h = Harness(lookback=600, fencing_timeout=0)
     h.oracle.fenced["node2"] = h.clock() - 6000
     assert h.cycle(CLEAN_DOWN) == []
-    assert h.cycle(CRASHED) == []
+    assert h.cycle(CRASHED) == []       # a change within "offline"
     assert h.cycle(UP) == STARTED
 
 

@@ -295,3 +295,31 @@ def test_details_are_recorded_per_run(driver, nova, runtime):
 
 def test_details_of_unknown_notification_is_empty(driver):
     assert driver.get_notification_recovery_workflow_details(None, "nope") == []
+
+
+def test_evacuate_timeout_after_nova_accepted_is_confirmed(driver, nova, runtime):
+    from masakari.compute import exceptions as cexc
+    cloud(nova)
+    sid = nova.add_server("h1")
+    original = nova.evacuate
+
+    def accepted_then_timed_out(context, server_id, host=None):
+        original(context, server_id, host)
+        raise cexc.ComputeUnavailable(method="POST", url="x", reason="timed out")
+    nova.evacuate = accepted_then_timed_out
+    run_host(driver, runtime)
+    assert nova.servers[sid][fakes.HOST] == "h2"
+    assert [v.status for v in runtime.db.vmoves.values()] == ["succeeded"]
+    assert [j for j in nova.journal if j[0] == "evacuate"] == [("evacuate", sid, None)]
+
+
+def test_evacuate_timeout_not_accepted_fails(driver, nova, runtime):
+    from masakari.compute import exceptions as cexc
+    cloud(nova)
+    nova.add_server("h1")
+
+    def refused(context, server_id, host=None):
+        raise cexc.ComputeUnavailable(method="POST", url="x", reason="timed out")
+    nova.evacuate = refused
+    with pytest.raises(exceptions.HostRecoveryFailureException):
+        run_host(driver, runtime)
