@@ -26,23 +26,7 @@ DEB_PACKAGES=(
 )
 
 if [ "$(id -u)" = 0 ]; then
-    missing=()
-    for p in "${DEB_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        created_policy=0
-        if [ ! -e /usr/sbin/policy-rc.d ]; then
-            printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-            chmod +x /usr/sbin/policy-rc.d
-            created_policy=1
-        fi
-        echo "[run-tests] apt-get install ${missing[*]}"
-        apt-get -o DPkg::Lock::Timeout=300 update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-            --no-install-recommends "${missing[@]}" >/dev/null
-        [ $created_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
-    fi
+    tools/test-services.sh install "${DEB_PACKAGES[@]}"
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -2,7 +2,8 @@
 # Start or stop private, loopback-only instances of the real services the
 # functional tests use: MariaDB, PostgreSQL and RabbitMQ.
 #
-#   tools/test-services.sh install        apt-get install what is missing
+#   tools/test-services.sh install [pkg..] apt-get install what is missing
+#                                         (default: the servers' packages)
 #   tools/test-services.sh start [svc..]  start (default: mariadb postgresql rabbitmq)
 #   tools/test-services.sh stop           stop exactly what start started
 #   tools/test-services.sh env            print the environment for the tests
@@ -167,7 +168,7 @@ cmd=${1:-}
 shift || true
 case $cmd in
     install)
-        install_packages "${DEB_PACKAGES[@]}"
+        if [ $# -gt 0 ]; then install_packages "$@"; else install_packages "${DEB_PACKAGES[@]}"; fi
         ;;
     start)
         services=("$@")
@@ -184,7 +185,7 @@ case $cmd in
         cat "$ENVFILE"
         ;;
     *)
-        echo "usage: $0 install|start [mariadb|postgresql|rabbitmq ...]|stop|env" >&2
+        echo "usage: $0 install [pkg ...]|start [mariadb|postgresql|rabbitmq ...]|stop|env" >&2
         exit 2
         ;;
 esac
