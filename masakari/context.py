@@ -27,10 +27,6 @@ class RequestContext(context.RequestContext):
         values['is_admin'] = self.is_admin
         return values
 
-    @classmethod
-    def from_dict(cls, values: dict, **kwargs: Any) -> RequestContext:
-        return super().from_dict(values, **kwargs)
-
 
 def get_admin_context() -> RequestContext:
     return RequestContext(is_admin=True, overwrite=False)

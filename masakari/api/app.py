@@ -24,6 +24,7 @@ import logging
 from typing import Any, Callable, Iterable
 
 import webob
+from oslo_db import exception as db_exc
 
 from masakari.api import errors
 from masakari.api import microversion
@@ -44,6 +45,7 @@ BODY_METHODS = ('POST', 'PUT')
 CONTEXT_KEY = 'masakari.context'
 
 MALFORMED_URL = 'Malformed request URL'
+DB_UNAVAILABLE = 'The database is unavailable; please retry later.'
 MALFORMED_QUERY = ('Invalid input received: the query string contains '
                    'characters that are not allowed')
 
@@ -112,6 +114,10 @@ class V1Application:
             resp = fault_response(exc.code, exc.message, exc.headers)
         except exception.MasakariException as exc:
             resp = fault_response(exc.code, exc.message)
+        except db_exc.DBConnectionError:
+            LOG.warning('Database unavailable for %s %r', req.method,
+                        req.environ.get('PATH_INFO'), exc_info=True)
+            resp = fault_response(503, DB_UNAVAILABLE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             LOG.exception('Unexpected error handling %s %s', req.method,
                           req.path)

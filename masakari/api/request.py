@@ -19,7 +19,6 @@ from typing import Any
 
 import webob
 
-from masakari.api import errors
 from masakari.api import microversion
 
 
@@ -51,17 +50,4 @@ class ApiRequest:
     def params(self, name: str) -> list[str]:
         return self.webob.GET.getall(name)
 
-    def has_param(self, name: str) -> bool:
-        return name in self.webob.GET
 
-    @property
-    def application_url(self) -> str:
-        return self.webob.application_url
-
-
-def require_body_object(body: Any, key: str) -> dict:
-    """The inner dict of an already schema-validated envelope."""
-    inner = body.get(key) if isinstance(body, dict) else None
-    if not isinstance(inner, dict):  # pragma: no cover - schema guarantees
-        raise errors.bad_request(f"'{key}' is a required property")
-    return inner

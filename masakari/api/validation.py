@@ -108,27 +108,18 @@ def _message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-@functools.lru_cache(maxsize=64)
-def _validator(schema_id: int, schema_ref: Any) -> jsonschema.Draft4Validator:
-    return jsonschema.Draft4Validator(schema_ref.value,
-                                      format_checker=FORMAT_CHECKER)
-
-
-class _Frozen:
-    """Hashable holder so validators can be cached per schema object."""
-
-    def __init__(self, value: dict) -> None:
-        self.value = value
-
-    def __hash__(self) -> int:
-        return id(self.value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Frozen) and other.value is self.value
+# One compiled validator per schema object; the entry keeps the schema
+# alive so its id() cannot be reused by another dict.
+_VALIDATORS: dict[int, tuple[dict, jsonschema.Draft4Validator]] = {}
 
 
 def validate(schema: dict, body: Any) -> None:
     """Raise a 400 ApiError describing the first schema violation."""
-    validator = _validator(id(schema), _Frozen(schema))
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, jsonschema.Draft4Validator(
+            schema, format_checker=FORMAT_CHECKER))
+        _VALIDATORS[id(schema)] = entry
+    validator = entry[1]
     for error in validator.iter_errors(body):
         raise errors.bad_request(_message(error))

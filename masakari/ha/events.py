@@ -64,3 +64,16 @@ def around(context: Any, obj: str, action: str, data: dict
                            exception=exc)
         raise
     notifications.emit(context, obj, action, 'end', data)
+
+
+def emit_done(context: Any, obj: str, action: str, data: dict) -> None:
+    """start and end, for a change already committed."""
+    notifications.emit(context, obj, action, 'start', data)
+    notifications.emit(context, obj, action, 'end', data)
+
+
+def emit_failed(context: Any, obj: str, action: str, data: dict,
+                exc: BaseException) -> None:
+    """start and error, for a change that failed."""
+    notifications.emit(context, obj, action, 'start', data)
+    notifications.emit(context, obj, action, 'error', data, exception=exc)

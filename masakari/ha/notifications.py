@@ -137,9 +137,18 @@ class Intake:
         }
         window = self._opt('duplicate_notification_detection_interval',
                            DEFAULT_DUPLICATE_WINDOW)
-        with events.around(context, 'notification', 'create', dict(values)):
+        data = dict(values)
+        try:
             notification = db.notification_create(values,
                                                   duplicate_window=window)
+        except exception.DuplicateNotification:
+            # Upstream rejects duplicates before notifying; so do we, even
+            # though the check now happens inside the insert transaction.
+            raise
+        except Exception as exc:
+            events.emit_failed(context, 'notification', 'create', data, exc)
+            raise
+        events.emit_done(context, 'notification', 'create', data)
         return notification
 
     def _cast(self, context: Any, notification: Any) -> None:

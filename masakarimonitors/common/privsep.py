@@ -19,7 +19,6 @@ monitors do not need either otherwise.
 
 import subprocess
 
-from oslo_privsep import capabilities  # noqa: F401  (privsep-helper needs it)
 from oslo_privsep import priv_context
 
 monitors_priv = priv_context.PrivContext(

@@ -28,6 +28,13 @@ instance_opts = [
                help="Upper bound of queued, not yet sent VM notifications. "
                     "Identical pending events (same instance, event and "
                     "detail) are coalesced into one."),
+    cfg.IntOpt("snapshot_max_age", default=600, min=0,
+               help="The monitor remembers which domains were running in "
+                    "$state_path/instancemonitor-domains.json (refreshed "
+                    "every minute). At start, domains that were running "
+                    "according to a snapshot at most this many seconds old "
+                    "and are now shut off (crashed, destroyed, shut down) "
+                    "are reported. 0 disables the snapshot."),
 ]
 
 

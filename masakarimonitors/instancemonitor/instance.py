@@ -12,6 +12,7 @@
 
 """masakari-instancemonitor: libvirt domain events -> VM notifications."""
 
+import os
 import socket
 import threading
 
@@ -22,6 +23,7 @@ from masakarimonitors.common import manager
 from masakarimonitors.common import notifier as notifier_mod
 from masakarimonitors.conf import CONF
 from masakarimonitors.instancemonitor import event_map as em
+from masakarimonitors.instancemonitor import snapshot as snapshot_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ _LIFECYCLE_RUNNING = {em.STARTED: True, em.RESUMED: True,
                       em.SUSPENDED: True, em.STOPPED: False,
                       em.SHUTDOWN: False, em.CRASHED: False}
 _UNDEFINED = 1
+SNAPSHOT_FILE = "instancemonitor-domains.json"
+SNAPSHOT_REFRESH = 60.0
 
 
 def hostname(conf) -> str:
@@ -78,6 +82,10 @@ class InstancemonitorManager(manager.Manager):
         self._running_domains: dict = {}
         self._domains_lock = threading.Lock()
         self.connection: libvirt_events.EventConnection | None = None
+        max_age = conf.instancemonitor.snapshot_max_age
+        self.snapshot = (snapshot_mod.DomainSnapshot(
+            os.path.join(conf.state_path, SNAPSHOT_FILE), max_age)
+            if max_age > 0 else None)
 
     @property
     def libvirt(self):
@@ -98,7 +106,25 @@ class InstancemonitorManager(manager.Manager):
             self.stop_event, on_connect=self._on_connect,
             opener=self._opener,
             backoff_max=self.conf.libvirt.reconnect_interval_max)
+        refresher = threading.Thread(target=self._refresh_snapshot,
+                                     daemon=True, name="domain-snapshot")
+        refresher.start()
         self.connection.run()
+        refresher.join(5)
+
+    def _refresh_snapshot(self) -> None:
+        """Keep the snapshot's timestamp fresh while connected."""
+        while not self.stop_event.wait(SNAPSHOT_REFRESH):
+            if self.connection is not None and (
+                    self.connection.connected.is_set()):
+                self._save_snapshot()
+
+    def _save_snapshot(self) -> None:
+        if self.snapshot is None:
+            return
+        with self._domains_lock:
+            domains = dict(self._running_domains)
+        self.snapshot.save(domains)
 
     def _make_callback(self, event_id: int):
         extract = _ARGUMENTS[event_id]
@@ -132,18 +158,23 @@ class InstancemonitorManager(manager.Manager):
 
     def _track(self, instance_uuid: str, event_type: int) -> None:
         with self._domains_lock:
+            before = self._running_domains.get(instance_uuid)
             if event_type == _UNDEFINED:
                 self._running_domains.pop(instance_uuid, None)
             elif event_type in _LIFECYCLE_RUNNING:
                 self._running_domains[instance_uuid] = (
                     _LIFECYCLE_RUNNING[event_type])
+            changed = self._running_domains.get(instance_uuid) != before
+        if changed:
+            self._save_snapshot()
 
     def _on_connect(self, conn, first: bool) -> None:
         """Snapshot domain states; after a reconnect report what was missed.
 
-        A domain that was running before the connection dropped and is
-        shut off now gets the lifecycle STOPPED notification libvirt sent
-        while nobody was listening.
+        A domain that was running before the connection dropped (or, at
+        start, according to a recent snapshot file) and is shut off now
+        gets the lifecycle STOPPED notification libvirt sent while nobody
+        was listening.
         """
         current = {}
         for dom in conn.listAllDomains(0):
@@ -158,7 +189,12 @@ class InstancemonitorManager(manager.Manager):
                 uuid: state in _RUNNING_STATES
                 for uuid, (state, _) in current.items()}
         if first:
-            return
+            saved = self.snapshot.load() if self.snapshot else None
+            if saved is None:
+                self._save_snapshot()
+                return
+            previous = saved
+        self._save_snapshot()
         for uuid, (state, reason) in current.items():
             detail = em.SHUTOFF_REASON_TO_DETAIL.get(reason)
             if (previous.get(uuid) and state == _SHUTOFF

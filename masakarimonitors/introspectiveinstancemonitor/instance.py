@@ -190,6 +190,11 @@ class IntrospectiveInstanceMonitorManager(manager.Manager):
         with self._journal_lock:
             for uuid in set(self.journals) - alive:
                 del self.journals[uuid]
+        for uuid in set(self._busy) - alive:
+            lock = self._busy[uuid]
+            if lock.acquire(blocking=False):    # not being pinged
+                del self._busy[uuid]
+                lock.release()
 
     def _connection(self):
         conn = self._conn

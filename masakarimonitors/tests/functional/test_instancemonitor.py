@@ -163,3 +163,31 @@ def test_survives_libvirtd_restart(real_libvirtd, fake_api, tmp_path):
     assert status == 0, mon.log()[-3000:]
     assert note["payload"]["instance_uuid"] == uuid
     assert note["payload"]["vir_domain_event"] == "STOPPED_FAILED"
+
+
+def test_guest_crashing_while_monitor_is_down(real_libvirtd, fake_api,
+                                              tmp_path):
+    """Stopped monitor, crashed guest, started monitor: reported."""
+    daemon, conn = real_libvirtd
+    conf = daemon_mod.write_conf(tmp_path / "im.conf", {
+        "DEFAULT": {"hostname": "compute-1", "state_path": tmp_path / "st"},
+        "api": {"auth_type": "none", "endpoint": fake_api.endpoint},
+        "libvirt": {"connection_uri": daemon.uri},
+    })
+    dom, name = daemon.define_and_start(conn)
+    mon = daemon_mod.Daemon("instancemonitor", conf,
+                            str(tmp_path / "im.log")).start()
+    mon.wait_for_log("Listening for libvirt events", timeout=60)
+    assert mon.stop() == 0
+    os.kill(daemon.qemu_pid(name), signal.SIGKILL)
+    daemon_mod.wait_until(lambda: not dom.isActive(), message="crash")
+    mon = daemon_mod.Daemon("instancemonitor", conf,
+                            str(tmp_path / "im2.log")).start()
+    try:
+        [note] = fake_api.wait_for(1, timeout=60)
+    finally:
+        status = mon.stop()
+    assert status == 0, mon.log()[-3000:]
+    assert note["payload"] == {"event": "LIFECYCLE",
+                               "instance_uuid": dom.UUIDString(),
+                               "vir_domain_event": "STOPPED_FAILED"}

@@ -21,6 +21,7 @@ confirming through one batched status poll.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime
 import logging
 import threading
 from typing import Any
@@ -247,22 +248,34 @@ class PrepareHAEnabledInstancesTask(base.MasakariTask):
         ]
         plan = [v.uuid for v in resumed]
         self.planned_instances = [v.instance_uuid for v in resumed]
+        new_values = [
+            {
+                "notification_uuid": notification_uuid,
+                "instance_uuid": server["id"],
+                "instance_name": server.get("name") or "",
+                "source_host": host_name,
+                "type": "evacuation",
+                "status": "pending",
+            }
+            for server in selected
+            if server["id"] not in unfinished
+        ]
+        created = {v.instance_uuid: v for v in create_vmoves(db, new_values)}
         for server in selected:
-            vmove = unfinished.get(server["id"])
-            if vmove is None:
-                vmove = db.vmove_create(
-                    {
-                        "notification_uuid": notification_uuid,
-                        "instance_uuid": server["id"],
-                        "instance_name": server.get("name") or "",
-                        "source_host": host_name,
-                        "type": "evacuation",
-                        "status": "pending",
-                    }
-                )
+            vmove = unfinished.get(server["id"]) or created[server["id"]]
             plan.append(vmove.uuid)
             self.planned_instances.append(server["id"])
         return plan
+
+
+def create_vmoves(db: Any, values_list: list[dict]) -> list:
+    """Insert vmove rows, in one transaction when the DB API offers it."""
+    if not values_list:
+        return []
+    bulk = getattr(db, "vmove_create_many", None)
+    if bulk is not None:
+        return list(bulk(values_list))
+    return [db.vmove_create(values) for values in values_list]
 
 
 class EvacuateInstancesTask(base.MasakariTask):
@@ -408,8 +421,6 @@ class EvacuateInstancesTask(base.MasakariTask):
 
 
 def _iso(now: Any, back: int) -> str:
-    import datetime
-
     return (now - datetime.timedelta(seconds=back)).strftime(
         "%Y-%m-%dT%H:%M:%SZ"
     )

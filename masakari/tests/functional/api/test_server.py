@@ -87,3 +87,60 @@ def test_workers_share_the_port(sqlite_server):
             and len(_children(server.proc.pid)) == 2, 20)
     finally:
         assert server.stop() == 0, server.log()
+
+
+def _self_signed(tmp_path):
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_use_ssl(sqlite_server, tmp_path, monkeypatch):
+    import ssl
+    cert, key = _self_signed(tmp_path)
+    monkeypatch.setattr(api_server.ApiServer, 'ready', _https_ready)
+    server = sqlite_server(extra={
+        'DEFAULT': {'use_ssl': 'true'},
+        'ssl': {'cert_file': cert, 'key_file': key}})
+    try:
+        context = ssl.create_default_context(cafile=cert)
+        context.check_hostname = False
+        with urllib.request.urlopen(server.url.replace('http:', 'https:')
+                                    + '/v1/segments', context=context) as r:
+            assert r.status == 200
+            assert json.load(r) == {'segments': []}
+    finally:
+        assert server.stop() == 0, server.log()
+
+
+def _https_ready(self):
+    import ssl
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(
+                self.url.replace('http:', 'https:') + '/', timeout=1,
+                context=context) as resp:
+            return resp.status == 200
+    except OSError:
+        return False

@@ -320,3 +320,19 @@ def test_unstorable_query_is_400(client, path):
 def test_unstorable_path_is_400(client, path):
     resp = client.get(path)
     assert resp.fault() == ('badRequest', 400, 'Malformed request URL')
+
+
+def test_database_down_is_503(client, monkeypatch):
+    from oslo_db import exception as db_exc
+
+    from masakari.ha import segments
+
+    def down(*args, **kwargs):
+        raise db_exc.DBConnectionError('gone')
+
+    monkeypatch.setattr(segments.db, 'failover_segment_get_all_by_filters',
+                        down)
+    resp = client.get('/v1/segments')
+    assert resp.fault() == ('serviceUnavailable', 503,
+                            'The database is unavailable; please retry '
+                            'later.')

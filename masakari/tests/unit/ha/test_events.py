@@ -123,3 +123,36 @@ def test_exception_payload():
     assert data['exception_message'] == 'bad'
     assert data['function_name'] == 'test_exception_payload'
     assert 'Traceback' in data['traceback']
+
+
+def test_duplicate_notification_emits_nothing(client, sent):
+    uuid = client.post('/v1/segments', SEGMENT).json['segment']['uuid']
+    client.post(f'/v1/segments/{uuid}/hosts', {'host': {
+        'name': 'host1', 'type': 'C', 'control_attributes': ''}})
+    body = {'notification': {
+        'type': 'PROCESS', 'hostname': 'host1',
+        'generated_time': '2026-01-01T00:00:00',
+        'payload': {'event': 'STOPPED', 'process_name': 'x'}}}
+    assert client.post('/v1/notifications', body).status == 202
+    count = len(sent)
+    assert client.post('/v1/notifications', body).status == 409
+    assert len(sent) == count
+
+
+def test_failed_notification_insert_emits_error(client, sent, monkeypatch):
+    from masakari.ha import notifications as ha_notifications
+    uuid = client.post('/v1/segments', SEGMENT).json['segment']['uuid']
+    client.post(f'/v1/segments/{uuid}/hosts', {'host': {
+        'name': 'host1', 'type': 'C', 'control_attributes': ''}})
+
+    def broken(values, duplicate_window=None):
+        raise RuntimeError('database went away')
+
+    monkeypatch.setattr(ha_notifications.db, 'notification_create', broken)
+    resp = client.post('/v1/notifications', {'notification': {
+        'type': 'PROCESS', 'hostname': 'host1',
+        'generated_time': '2026-01-01T00:00:00',
+        'payload': {'event': 'STOPPED', 'process_name': 'x'}}})
+    assert resp.status == 500
+    assert events(sent)[-2:] == [('notification.create.start', 'INFO'),
+                                 ('notification.create.error', 'ERROR')]

@@ -146,3 +146,28 @@ def test_events_update_the_running_snapshot(mgr):
     mgr.handle_event(0, 1, 0, UUID)         # undefined: forgotten
     mgr._on_connect(FakeConn([]), False)
     assert mgr.dispatcher.items == []
+
+
+def test_start_uses_a_recent_snapshot(make_conf, tmp_path):
+    conf = make_conf(DEFAULT={"hostname": "cmp1"})
+    first = instance.InstancemonitorManager(
+        conf=conf, libvirt_module=FakeLibvirt, notifier=FakeNotifier())
+    first.dispatcher = FakeDispatcher()
+    first._on_connect(FakeConn([FakeDomain(UUID)]), True)
+    # The monitor stops; the guest crashes; a new monitor starts.
+    second = instance.InstancemonitorManager(
+        conf=conf, libvirt_module=FakeLibvirt, notifier=FakeNotifier())
+    second.dispatcher = FakeDispatcher()
+    second._on_connect(FakeConn([FakeDomain(UUID, (5, 3))]), True)
+    assert [key for key, _ in second.dispatcher.items] == [
+        (UUID, "LIFECYCLE", "STOPPED_FAILED")]
+
+
+def test_snapshot_can_be_disabled(make_conf):
+    conf = make_conf(instancemonitor={"snapshot_max_age": 0})
+    mgr = instance.InstancemonitorManager(
+        conf=conf, libvirt_module=FakeLibvirt, notifier=FakeNotifier())
+    mgr.dispatcher = FakeDispatcher()
+    assert mgr.snapshot is None
+    mgr._on_connect(FakeConn([FakeDomain(UUID, (5, 3))]), True)
+    assert mgr.dispatcher.items == []

@@ -175,6 +175,7 @@ def test_gone_guests_are_forgotten(build):
     conn.domains = []
     mgr.check_once()
     assert mgr.journals == {}
+    assert mgr._busy == {}
 
 
 def test_reconnects_when_connection_died(build):

@@ -323,3 +323,18 @@ def test_evacuate_timeout_not_accepted_fails(driver, nova, runtime):
     nova.evacuate = refused
     with pytest.raises(exceptions.HostRecoveryFailureException):
         run_host(driver, runtime)
+
+
+def test_vmoves_created_in_one_call_when_the_db_api_allows(driver, nova, runtime):
+    calls = []
+
+    def create_many(values_list):
+        calls.append(len(values_list))
+        return [runtime.db.vmove_create(v) for v in values_list]
+    runtime.db.vmove_create_many = create_many
+    cloud(nova)
+    for _ in range(3):
+        nova.add_server("h1")
+    run_host(driver, runtime)
+    assert calls == [3]
+    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
