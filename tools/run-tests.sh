@@ -9,6 +9,7 @@
 # Environment:
 #   VENV                 virtualenv to use/create (default: .venv)
 #   PYTEST_ADDOPTS       extra pytest arguments
+#   PYTEST_WORKERS       pytest-xdist workers (default 2; 0 = no xdist)
 #   MASAKARI_TEST_SKIP_SERVICES=1  do not start the real services (SQLite only)
 set -euo pipefail
 
@@ -52,7 +53,9 @@ fi
 
 export PATH="$VENV/bin:$PATH"
 set +e
-"$VENV/bin/python" -m pytest -p no:cacheprovider "$@"
+# Two workers by default (CI machines have two cores); PYTEST_WORKERS=0 runs
+# everything in one process.
+"$VENV/bin/python" -m pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" "$@"
 rc=$?
 set -e
 exit $rc

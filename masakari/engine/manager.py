@@ -36,6 +36,7 @@ from masakari.engine.drivers.taskflow import runtime as rt
 
 LOG = logging.getLogger(__name__)
 BINARY = "masakari-engine"
+UNFINISHED = ("new", "running", "error")
 NOTIFICATION_FIELDS = (
     "id",
     "notification_uuid",
@@ -173,20 +174,20 @@ class MasakariManager:
         if status is not None:
             self._submit_waiting(context, notification_uuid)
 
-    def _older_one_running(self, claimed: Any) -> bool:
-        now = self.clock.utcnow()
-        period = self.conf.notification_lease_period
+    def _older_one_unfinished(self, claimed: Any) -> bool:
+        """Is an older notification of the same host still to be done?
+
+        Only the oldest unfinished notification of a host runs; its status
+        stays new/running/error until it has been processed, so two engines
+        can never both decide to go ahead.
+        """
         rows = self.db.notification_get_all_by_filters(
             filters={
                 "source_host_uuid": claimed.source_host_uuid,
-                "status": "running",
+                "status": list(UNFINISHED),
             }
         )
-        return any(
-            row.id < claimed.id
-            and not lifecycle.lease_expired(row, now, period)
-            for row in rows
-        )
+        return any(row.id < claimed.id for row in rows)
 
     def _submit_waiting(self, context: Any, notification_uuid: str) -> None:
         """Start notifications of the same host that waited for this one."""
@@ -239,10 +240,13 @@ class MasakariManager:
         if claimed is None:
             return None
         lease = self.leases.add(claimed)
-        if self._older_one_running(claimed):
+        if self._older_one_unfinished(claimed):
             # One recovery per host at a time, across engines: the oldest
             # notification goes first, this one is picked up after it.
-            self.leases.release(lease, received_status)
+            if received_status == "running":
+                self.leases.hand_back(lease)
+            else:
+                self.leases.release(lease, received_status)
             return None
         try:
             host = self.db.host_get_by_uuid(claimed.source_host_uuid)

@@ -326,6 +326,9 @@ def test_one_recovery_per_host_oldest_first(manager, cloud, clock):
     assert manager.process(Ctx(), second.notification_uuid) is None
     assert status(second) == "new"
     assert cloud.journal == []
+    # still waiting while the first one is back to 'new' (e.g. released)
+    db_api.notification_update(first.notification_uuid, {"status": "new"})
+    assert manager.process(Ctx(), second.notification_uuid) is None
     # once the first one is done, the second one runs
     db_api.notification_update(first.notification_uuid, {"status": "finished"})
     assert manager.process(Ctx(), second.notification_uuid) == "finished"
