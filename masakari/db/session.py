@@ -45,14 +45,8 @@ class _Scope:
 
 
 def _conf():
-    try:
-        from masakari import conf as masakari_conf
-        return masakari_conf.CONF
-    except ImportError:  # pragma: no cover - until masakari.conf exists
-        from oslo_config import cfg
-        from oslo_db import options
-        options.set_defaults(cfg.CONF)
-        return cfg.CONF
+    from masakari import conf as masakari_conf
+    return masakari_conf.CONF
 
 
 def configure(connection: str | None = None, **kwargs: Any) -> None:
