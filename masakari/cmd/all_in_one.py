@@ -72,13 +72,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _configure(args: argparse.Namespace) -> Any:
     from masakari.common import config
-    from masakari.engine import _new_opts
 
     argv = ["masakari-all-in-one"]
     for path in args.config_file:
         argv += ["--config-file", path]
     conf = config.parse_args(argv, default_config_files=[])
-    _new_opts.register_opts(conf)
     os.makedirs(args.state_dir, exist_ok=True)
     url = "sqlite:///" + os.path.abspath(
         os.path.join(args.state_dir, "masakari.sqlite")

@@ -17,13 +17,26 @@ from __future__ import annotations
 import os
 import sys
 
+from oslo_config import cfg
+from oslo_service import _options as service_options
+
 from masakari.api import loader
 from masakari.api import server
 from masakari.common import config
+from masakari import conf as masakari_conf
+
+
+def _register_service_opts(conf: cfg.ConfigOpts) -> None:
+    """graceful_shutdown_timeout (oslo.service's option) bounds draining."""
+    try:
+        conf.register_opts(service_options.service_opts)
+    except cfg.DuplicateOptError:  # pragma: no cover - already registered
+        pass
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    _register_service_opts(masakari_conf.CONF)
     conf = config.parse_args(argv)
     config.setup_logging(conf)
     workers = conf.masakari_api_workers or os.cpu_count() or 1

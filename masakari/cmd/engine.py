@@ -24,13 +24,11 @@ def main(argv: list[str] | None = None) -> None:
     from oslo_service import service
 
     from masakari.common import config
-    from masakari.engine import _new_opts
     from masakari.engine import exceptions
     from masakari.engine import service as engine_service
 
     argv = list(sys.argv if argv is None else argv)
     conf = config.parse_args(argv)
-    _new_opts.register_opts(conf)
     config.setup_logging(conf)
     try:
         from masakari.engine.drivers.taskflow import flows

@@ -98,7 +98,52 @@ notification_opts = [
                     'notifications.'),
 ]
 
-ALL_OPTS = rpcapi_opts + driver_opts + notification_opts
+lifecycle_opts = [
+    cfg.IntOpt('notification_lease_period',
+               default=60,
+               min=6,
+               max=3600,
+               help='Seconds for which an engine owns a running '
+                    'notification without renewing its lease. The owner '
+                    'renews every third of this period; another engine '
+                    'resumes a running notification whose lease expired, '
+                    'so a notification left by a dead engine is resumed '
+                    'within about one period.'),
+    cfg.IntOpt('max_concurrent_evacuations',
+               default=64,
+               min=1,
+               max=10000,
+               help='Process-wide cap on instances being evacuated at the '
+                    'same time, across all notifications (each host '
+                    'failure also respects host_failure_recovery_threads).'),
+    cfg.IntOpt('notification_max_retries',
+               default=3,
+               min=0,
+               max=100,
+               help="How many times a notification that ended in 'error' "
+                    "is retried before it is marked 'failed'."),
+    cfg.IntOpt('notification_retry_backoff',
+               default=30,
+               min=1,
+               max=86400,
+               help="Seconds before the first retry of a notification in "
+                    "'error'; each further retry waits twice as long."),
+    cfg.IntOpt('notification_workers',
+               default=64,
+               min=1,
+               max=10000,
+               help='Notifications one engine processes concurrently.'),
+    cfg.FloatOpt('evacuation_poll_interval',
+                 default=0.5,
+                 min=0.1,
+                 max=60,
+                 help='Seconds between two status polls of the instances '
+                      'being evacuated. One request per poll covers every '
+                      'instance in flight, so polling often is cheap; '
+                      'verify_interval applies if shorter.'),
+]
+
+ALL_OPTS = rpcapi_opts + driver_opts + notification_opts + lifecycle_opts
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -25,7 +25,6 @@ from typing import Any
 
 import oslo_messaging as messaging
 
-from masakari.engine import _new_opts
 from masakari.engine import manager as manager_mod
 from masakari.engine import periodic as periodic_mod
 
@@ -60,7 +59,6 @@ class EngineRunner:
         rpc_server_factory: Any = None,
         context_factory: Any = None,
     ) -> None:
-        _new_opts.register_opts(conf)
         self.conf = conf
         self.manager = manager
         self._rpc_server_factory = rpc_server_factory

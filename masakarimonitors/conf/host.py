@@ -68,11 +68,13 @@ host_opts = [
     # Options below are not in upstream masakari-monitors.
     cfg.StrOpt("reporting", default="leader", choices=["leader", "all"],
                help="Which hostmonitor reports a failure. 'leader': only "
-                    "Pacemaker's designated controller (or, on "
-                    "pacemaker-remote nodes, the online remote node with "
-                    "the lowest name) reports, another node takes over when "
-                    "it is gone. 'all': every monitor reports every peer "
-                    "(upstream behaviour, N-1 identical notifications)."),
+                    "one: the designated controller's when it runs a "
+                    "monitor, else the one on the online node with the "
+                    "lowest name (monitors find each other through the "
+                    "transient node attribute masakari-hostmonitor-"
+                    "heartbeat); another node takes over when it is gone. "
+                    "'all': every monitor reports every peer (upstream "
+                    "behaviour, N-1 identical notifications)."),
     cfg.IntOpt("fencing_timeout", default=120, min=0,
                help="Seconds to wait for a failed host to be confirmed off "
                     "(Pacemaker fencing history or IPMI) before the failure "

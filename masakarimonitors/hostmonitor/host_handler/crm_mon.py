@@ -16,7 +16,8 @@ Both the current format (``crm_mon --output-as=xml``, root
 ``<pacemaker-result>``) and the legacy one (``crm_mon -X``, root
 ``<crm_mon>``) carry the same ``summary`` and ``nodes`` elements, so one
 parser reads both. Full members and pacemaker-remote nodes are listed
-together in ``nodes``.
+together in ``nodes``; ``node_attributes`` holds the attributes of online
+nodes.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from xml.etree import ElementTree
 
 from masakarimonitors.hostmonitor import commands
 
-CURRENT_CMD = ("crm_mon", "--output-as=xml", "-1")
-LEGACY_CMD = ("crm_mon", "-X", "-1")
+# -A: node attributes too (the monitors' heartbeats).
+CURRENT_CMD = ("crm_mon", "--output-as=xml", "-1", "-A")
+LEGACY_CMD = ("crm_mon", "-X", "-1", "-A")
 
 MEMBER = "member"
 REMOTE = "remote"
@@ -76,6 +78,9 @@ class ClusterView:
     dc: str | None
     maintenance_mode: bool
     nodes: tuple[Node, ...]
+    # node name -> {attribute name: value}
+    attributes: dict[str, dict[str, str]] = dataclasses.field(
+        default_factory=dict)
 
     def node(self, name: str) -> Node | None:
         return next((n for n in self.nodes if n.name == name), None)
@@ -91,6 +96,17 @@ def _parse_node(elem: ElementTree.Element) -> Node | None:
         return None
     values.setdefault("kind", MEMBER)
     return Node(**values)
+
+
+def _parse_attributes(root: ElementTree.Element) -> dict[str, dict[str, str]]:
+    result: dict[str, dict[str, str]] = {}
+    for node in root.findall("node_attributes/node"):
+        name = node.get("name")
+        if name:
+            result[name] = {a.get("name"): a.get("value", "")
+                            for a in node.findall("attribute")
+                            if a.get("name")}
+    return result
 
 
 def parse(text: str) -> ClusterView:
@@ -117,7 +133,8 @@ def parse(text: str) -> ClusterView:
     nodes = tuple(n for n in parsed if n is not None)
     return ClusterView(quorum=quorum,
                        dc=dc_elem.get("name") if dc_present else None,
-                       maintenance_mode=maintenance_mode, nodes=nodes)
+                       maintenance_mode=maintenance_mode, nodes=nodes,
+                       attributes=_parse_attributes(root))
 
 
 USAGE_ERROR = 64  # CRM_EX_USAGE / EX_USAGE

@@ -14,10 +14,12 @@
 
 One daemon watches full cluster members and pacemaker-remote nodes
 together, from ``crm_mon`` XML. Nothing is trusted without quorum. Only
-one monitor reports a failure: the one on Pacemaker's designated controller
-(on pacemaker-remote nodes: the online remote node with the lowest name);
-the others track the same state and take over what is still unreported
-when the role moves to them.
+one monitor reports a failure (see heartbeat.py): the designated
+controller's when it runs one, else the one on the online node with the
+lowest name. Monitors that publish no heartbeat (older versions) leave the
+role to the controller (on pacemaker-remote nodes: the online remote node
+with the lowest name). The others track the same state and take over what
+is still unreported when the role moves to them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from masakarimonitors.hostmonitor import driver
 from masakarimonitors.hostmonitor import names
 from masakarimonitors.hostmonitor.host_handler import crm_mon
 from masakarimonitors.hostmonitor.host_handler import fencing
+from masakarimonitors.hostmonitor.host_handler import heartbeat
 from masakarimonitors.hostmonitor.host_handler import stack
 from masakarimonitors.hostmonitor.host_handler import tracker
 
@@ -61,6 +64,10 @@ class HandleHost(driver.PollingDriver):
         self.delegated: dict[str, tuple[dict, float]] = {}
         self._warned_unknown_self = False
         self._leader = False
+        self.heartbeats = heartbeat.Heartbeats(
+            heartbeat.window(host.monitoring_interval, host.stonith_wait))
+        self._published_as: str | None = None
+        self._publish_failed = False
 
     # -- one cycle -------------------------------------------------------
 
@@ -92,10 +99,10 @@ class HandleHost(driver.PollingDriver):
         if (local == stack.CLUSTER and me is not None
                 and not stack.controller_stable(me.name, self.runner)):
             return
-        leader = self._is_reporter(view, me)
+        now = self.clock()
+        leader = self._is_reporter(view, me, now)
         self._leader = leader
         self.oracle.new_cycle()
-        now = self.clock()
         notes = self.tracker.observe(view, self._watched(view), now,
                                      self.oracle, may_probe=leader)
         self._dispatch(notes, leader, now)
@@ -122,7 +129,7 @@ class HandleHost(driver.PollingDriver):
                     None)
 
     def _is_reporter(self, view: crm_mon.ClusterView,
-                     me: crm_mon.Node | None) -> bool:
+                     me: crm_mon.Node | None, now: float) -> bool:
         if self.conf.host.reporting == "all":
             return True
         if me is None:
@@ -131,6 +138,13 @@ class HandleHost(driver.PollingDriver):
                             "[DEFAULT] hostname); reporting every failure")
                 self._warned_unknown_self = True
             return True
+        fresh = self.heartbeats.fresh(view, now)
+        if self._publish(me.name, now):
+            fresh.add(me.name)
+        elected = heartbeat.elect(view, fresh)
+        if elected is not None:
+            return elected == me.name
+        # No monitor publishes heartbeats: the controller reports.
         if me.kind == crm_mon.MEMBER:
             return view.dc == me.name
         remotes = sorted(n.name for n in view.nodes
@@ -138,10 +152,40 @@ class HandleHost(driver.PollingDriver):
                          and not n.unclean)
         return bool(remotes) and remotes[0] == me.name
 
+    def _publish(self, node: str, now: float) -> bool:
+        result = self.runner(heartbeat.publish_argv(node, now), root=True)
+        if not result.ok:
+            if not self._publish_failed:
+                LOG.warning("Cannot publish this monitor's heartbeat "
+                            "(rc %d): %s", result.rc, result.stderr.strip())
+            self._publish_failed = True
+            return False
+        self._publish_failed = False
+        self._published_as = node
+        return True
+
+    def withdraw_heartbeat(self) -> None:
+        """Remove our heartbeat so another monitor takes over at once."""
+        node, self._published_as = self._published_as, None
+        if node is not None:
+            result = self.runner(heartbeat.withdraw_argv(node), root=True)
+            if not result.ok:
+                LOG.warning("Cannot remove this monitor's heartbeat: %s",
+                            result.stderr.strip())
+
+    def monitor_hosts(self) -> None:
+        try:
+            super().monitor_hosts()
+        finally:
+            self.withdraw_heartbeat()
+
     def _takeover_window(self) -> float:
+        # A report left to a monitor that died is kept at least until that
+        # monitor's heartbeat went stale and the next cycle ran.
         host = self.conf.host
-        return host.fencing_timeout + host.monitoring_interval * (
-            host.monitoring_samples + 1)
+        return max(host.fencing_timeout + host.monitoring_interval * (
+            host.monitoring_samples + 1),
+            self.heartbeats.stale_after + host.monitoring_interval)
 
     def _dispatch(self, notes: list[dict], leader: bool, now: float) -> None:
         window = self._takeover_window()

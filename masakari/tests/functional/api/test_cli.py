@@ -12,15 +12,18 @@
 
 """The real ``openstack`` CLI (python-masakariclient) against masakari-api.
 
-The CLI runs in-process (``openstackclient.shell.main``, exactly what the
-console script calls) because a new interpreter costs ~2 s per command;
-one test also runs the installed console script itself.
+A new interpreter costs ~2 s per command, so the CLI runs in one helper
+process per server (``openstackclient.shell.main``, exactly what the
+console script calls; a fresh process per server because the CLI keeps
+state between runs). One test also runs the installed console script.
 """
 
+import concurrent.futures
 import contextlib
 import datetime
 import io
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -36,21 +39,28 @@ OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
 INSTANCE = '96ab1c42-668c-4f2d-8689-afa3301d4ee9'
 
 
+def run_in_process(argv):
+    """Run one ``openstack`` command in this (helper) process."""
+    from openstackclient import shell
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = shell.main(argv)
+        except SystemExit as exc:  # argparse rejections
+            code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
 class CLI:
-    def __init__(self, api):
+    def __init__(self, api, pool):
         self.base = ['--os-auth-type', 'none', '--os-endpoint',
                      api.url + '/v1']
+        self.pool = pool
 
     def run(self, *args, ok=True):
-        from openstackclient import shell
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = shell.main([*self.base, *args])
-            except SystemExit as exc:  # argparse rejections
-                code = exc.code
-        proc = types.SimpleNamespace(returncode=code, stdout=out.getvalue(),
-                                     stderr=err.getvalue())
+        code, out, err = self.pool.submit(
+            run_in_process, [*self.base, *args]).result(timeout=120)
+        proc = types.SimpleNamespace(returncode=code, stdout=out, stderr=err)
         if ok:
             assert proc.returncode == 0, proc.stderr
         return proc
@@ -71,7 +81,12 @@ class CLI:
 
 @pytest.fixture(scope='module')
 def cli(api):
-    return CLI(api)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context('spawn'))
+    try:
+        yield CLI(api, pool)
+    finally:
+        pool.shutdown(wait=True)
 
 
 def test_segments(cli):

@@ -43,6 +43,13 @@ EXPECTED = [
     ('DEFAULT', 'notifications_expired_interval', 86400),
     # Deliberately 16 (upstream 3): evacuations run concurrently.
     ('DEFAULT', 'host_failure_recovery_threads', 16),
+    # New: engine ownership leases, retries and concurrency.
+    ('DEFAULT', 'notification_lease_period', 60),
+    ('DEFAULT', 'max_concurrent_evacuations', 64),
+    ('DEFAULT', 'notification_max_retries', 3),
+    ('DEFAULT', 'notification_retry_backoff', 30),
+    ('DEFAULT', 'notification_workers', 64),
+    ('DEFAULT', 'evacuation_poll_interval', 0.5),
     ('host_failure', 'evacuate_all_instances', True),
     ('host_failure', 'ha_enabled_instance_metadata_key', 'HA_Enabled'),
     ('host_failure', 'ignore_instances_in_error_state', False),
@@ -199,6 +206,8 @@ NONSENSE = [
     ('DEFAULT', 'masakari_api_listen_port', 65536),
     ('DEFAULT', 'osapi_max_limit', 0),
     ('DEFAULT', 'process_unfinished_notifications_interval', 0),
+    ('DEFAULT', 'notification_lease_period', 5),
+    ('DEFAULT', 'evacuation_poll_interval', 0),
 ]
 
 

@@ -14,7 +14,6 @@ import pytest
 from oslo_config import cfg
 
 from masakari import conf as masakari_conf
-from masakari.engine import _new_opts
 from masakari.engine import timing
 from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
@@ -25,7 +24,6 @@ def conf():
     conf = cfg.ConfigOpts()
     for module in masakari_conf.MODULES:
         module.register_opts(conf)
-    _new_opts.register_opts(conf)
     conf([], project="masakari", default_config_files=[])
     conf.set_override("connection", "sqlite://", group="database")
     yield conf

@@ -63,11 +63,24 @@ def _attrs(owner: str, pairs: dict) -> str:
     return f'<instance_attributes id="{owner}-ia">{body}</instance_attributes>'
 
 
+def _transient(node_id: str, pairs: dict | None) -> str:
+    if not pairs:
+        return ""
+    body = "".join(f'<nvpair id="status-{node_id}-{k}" name="{k}" '
+                   f'value="{v}"/>' for k, v in pairs.items())
+    return (f'<transient_attributes id="{node_id}"><instance_attributes '
+            f'id="status-{node_id}">{body}</instance_attributes>'
+            f'</transient_attributes>')
+
+
 def build(members: dict[str, str], remotes: dict[str, str] | None = None,
           *, dc: str = "node1", quorum: bool = True, stonith: bool = True,
           standby: tuple = (), maintenance: tuple = (),
-          maintenance_mode: bool = False, extra_resources: str = "") -> str:
+          maintenance_mode: bool = False, extra_resources: str = "",
+          transient: dict[str, dict] | None = None) -> str:
+    """transient: node name -> transient attributes (status section)."""
     remotes = remotes or {}
+    transient = transient or {}
     ids = {name: str(i) for i, name in enumerate(members, start=1)}
     node_defs = "".join(
         f'<node id="{ids[n]}" uname="{n}">'
@@ -95,10 +108,13 @@ def build(members: dict[str, str], remotes: dict[str, str] | None = None,
         lrm = (f'<lrm id="{ids[n]}"><lrm_resources>{history}'
                f'</lrm_resources></lrm>' if n == dc and history else "")
         states.append(f'<node_state id="{ids[n]}" uname="{n}" '
-                      f'{_MEMBER_STATE[state]}>{lrm}</node_state>')
+                      f'{_MEMBER_STATE[state]}>'
+                      f'{_transient(ids[n], transient.get(n))}{lrm}'
+                      f'</node_state>')
     for r, state in remotes.items():
         states.append(f'<node_state id="{r}" uname="{r}" remote_node="true" '
-                      f'{_REMOTE_NODE_STATE[state]}/>')
+                      f'{_REMOTE_NODE_STATE[state]}>'
+                      f'{_transient(r, transient.get(r))}</node_state>')
     options = {"stonith-enabled": "true" if stonith else "false",
                "maintenance-mode": "true" if maintenance_mode else "false"}
     crm_config = "".join(

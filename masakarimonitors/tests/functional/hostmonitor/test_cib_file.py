@@ -15,6 +15,7 @@ documents through CIB_file. stonith_admin ignores CIB_file, so the fencing
 history comes through the driver's history seam."""
 
 import datetime
+import time
 
 import pytest
 
@@ -22,6 +23,7 @@ from masakarimonitors.hostmonitor import commands
 from masakarimonitors.hostmonitor import names
 from masakarimonitors.hostmonitor.host_handler import crm_mon
 from masakarimonitors.hostmonitor.host_handler import handle_host
+from masakarimonitors.hostmonitor.host_handler import heartbeat
 from masakarimonitors.tests.functional.hostmonitor import cib
 from masakarimonitors.tests.functional.hostmonitor import conftest
 from masakarimonitors.tests.functional.hostmonitor import fake_api
@@ -45,13 +47,23 @@ def _tools():
     conftest.require_tools("crm_mon", "cibadmin")
 
 
+def _beat(age=0.0):
+    return {heartbeat.ATTRIBUTE: str(int(time.time() - age))}
+
+
 def _utc_text(offset=0.0):
     moment = datetime.datetime.now(datetime.timezone.utc) +         datetime.timedelta(seconds=offset)
     return moment.strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 class CibCluster:
-    def __init__(self, tmp_path, api, **overrides):
+    """Monitor ``me`` of a cluster described by a CIB file. Its heartbeat
+    goes into that file through the real crm_attribute unless
+    ``heartbeat=False`` (an older monitor, or the attribute cannot be
+    written)."""
+
+    def __init__(self, tmp_path, api, me="node1", heartbeat=True,
+                 **overrides):
         overrides.setdefault("pacemaker_node_type", "cluster")
         overrides.setdefault("disable_ipmi_check", True)
         overrides.setdefault("fencing_timeout", 60)
@@ -61,10 +73,11 @@ class CibCluster:
         self.history = fakes.history_xml()
         self.ipmi_calls = []
         self.ipmi_answer = commands.Result(0, "Chassis Power is off\n", "")
+        self.heartbeat = heartbeat
         conf = fake_api.client_conf(tmp_path, api, **overrides)
         self.driver = handle_host.HandleHost(
             conf=conf, runner=self._run, history_reader=lambda: self.history,
-            self_names=names.SelfNames(["node1"]))
+            self_names=names.SelfNames([me]))
 
     def _run(self, argv, *, root=False, env=None, timeout=30.0):
         tool = argv[0]
@@ -75,7 +88,9 @@ class CibCluster:
         if tool == "ipmitool":
             self.ipmi_calls.append((tuple(argv), dict(env or {})))
             return self.ipmi_answer
-        assert tool in ("crm_mon", "cibadmin"), argv
+        if tool == "crm_attribute" and not self.heartbeat:
+            return commands.Result(1, "", "crm_attribute: refused")
+        assert tool in ("crm_mon", "cibadmin", "crm_attribute"), argv
         return commands.run(argv, env={**(env or {}),
                                        "CIB_file": str(self.path)},
                             timeout=timeout)
@@ -220,12 +235,80 @@ def test_host_failed_before_start_is_reported_once(tmp_path, api):
     assert c.cycle(members) == [("node2", "STOPPED", "UNKNOWN")]
 
 
-def test_only_the_dc_reports(tmp_path, api):
-    c = CibCluster(tmp_path, api, fencing_timeout=0)
+@pytest.mark.parametrize("heartbeats", [True, False])
+def test_only_the_dc_reports(tmp_path, api, heartbeats):
+    """With heartbeats (the DC runs a monitor) or without any (older
+    monitors): the DC reports, a non-DC takes over when it is gone."""
+    c = CibCluster(tmp_path, api, fencing_timeout=0, heartbeat=heartbeats)
+    beat = {"node3": _beat()} if heartbeats else {}
     members = {"node1": "online", "node2": "online", "node3": "online"}
-    c.cycle(members, dc="node3")
-    assert c.cycle({**members, "node2": "failed"}, dc="node3") == []
+    c.cycle(members, dc="node3", transient=beat)
+    assert c.cycle({**members, "node2": "failed"}, dc="node3",
+                   transient=beat) == []
     # node3 is gone, we became DC: the report is ours now.
     assert c.cycle({"node1": "online", "node2": "failed",
                     "node3": "down"}) == [("node2", "STOPPED", "UNKNOWN")]
 
+
+
+# -- heartbeats in a mixed cluster (controllers run no hostmonitor) ------
+
+MIXED = {"ctl1": "online", "cmp1": "online", "cmp2": "online",
+         "cmp3": "online"}
+
+
+def test_heartbeat_is_published_as_a_transient_attribute(tmp_path, api):
+    c = CibCluster(tmp_path, api, me="cmp2")
+    before = time.time()
+    c.cycle(MIXED, dc="ctl1")
+    view = crm_mon.parse(commands.run(
+        crm_mon.CURRENT_CMD, env={"CIB_file": str(c.path)}).stdout)
+    value = int(view.attributes["cmp2"][heartbeat.ATTRIBUTE])
+    assert int(before) <= value <= time.time()
+    c.driver.withdraw_heartbeat()
+    view = crm_mon.parse(commands.run(
+        crm_mon.CURRENT_CMD, env={"CIB_file": str(c.path)}).stdout)
+    assert heartbeat.ATTRIBUTE not in view.attributes.get("cmp2", {})
+
+
+def test_lowest_monitor_reports_when_the_dc_runs_none(tmp_path, api):
+    # ctl1 (DC) runs no monitor; cmp1 has the lowest name among monitors.
+    reports = {}
+    for me in ("cmp1", "cmp2"):
+        (tmp_path / me).mkdir()
+        c = CibCluster(tmp_path / me, api, me=me, fencing_timeout=0)
+        beats = {"cmp1": _beat(), "cmp2": _beat()}
+        c.cycle(MIXED, dc="ctl1", transient=beats)
+        seen = len(api.notifications())
+        c.cycle({**MIXED, "cmp3": "failed"}, dc="ctl1", transient=beats)
+        reports[me] = [(n["hostname"], n["payload"]["event"])
+                       for n in api.notifications()[seen:]]
+    assert reports == {"cmp1": [("cmp3", "STOPPED")], "cmp2": []}
+
+
+def test_dc_with_fresh_heartbeat_keeps_the_role(tmp_path, api):
+    c = CibCluster(tmp_path, api, me="cmp1", fencing_timeout=0)
+    beats = {"ctl1": _beat(), "cmp2": _beat()}
+    c.cycle(MIXED, dc="ctl1", transient=beats)
+    assert c.cycle({**MIXED, "cmp3": "failed"}, dc="ctl1",
+                   transient=beats) == []
+
+
+def test_stale_heartbeat_does_not_count(tmp_path, api):
+    # ctl1's monitor stopped updating long ago: cmp2 (we) must report.
+    c = CibCluster(tmp_path, api, me="cmp2", fencing_timeout=0)
+    beats = {"ctl1": _beat(age=3600)}
+    c.cycle(MIXED, dc="ctl1", transient=beats)
+    assert c.cycle({**MIXED, "cmp3": "failed"}, dc="ctl1",
+                   transient=beats) == [("cmp3", "STOPPED", "UNKNOWN")]
+
+
+def test_remote_monitor_reports_for_a_cluster_of_controllers(tmp_path,
+                                                             api):
+    # Members are controllers without monitors; the remote node reports.
+    c = CibCluster(tmp_path, api, me="r1", fencing_timeout=0,
+                   pacemaker_node_type="remote")
+    members = {"ctl1": "online", "ctl2": "online"}
+    c.cycle(members, {"r1": "online", "r2": "online"}, dc="ctl1")
+    assert c.cycle(members, {"r1": "online", "r2": "failed"},
+                   dc="ctl1") == [("r2", "STOPPED", "UNKNOWN")]

@@ -61,13 +61,14 @@ def cluster(tmp_path_factory):
 class Monitor:
     """The driver's own loop running in a thread."""
 
-    def __init__(self, tmp_path, api, **overrides):
+    def __init__(self, tmp_path, api, driver_kwargs=None, **overrides):
         overrides.setdefault("pacemaker_node_type", "cluster")
         overrides.setdefault("disable_ipmi_check", True)
         overrides.setdefault("monitoring_interval", 1)
         overrides.setdefault("api_retry_max", 0)
         conf = fake_api.client_conf(tmp_path, api, **overrides)
-        self.driver = handle_host.HandleHost(conf=conf)
+        self.driver = handle_host.HandleHost(conf=conf,
+                                             **(driver_kwargs or {}))
         self.cycles = 0
         full_cycle = self.driver.run_cycle
 
@@ -216,3 +217,53 @@ def test_masakari_hostmonitor_daemon_end_to_end(cluster, tmp_path, api):
             rc = None
         log.close()
     assert rc == 0, (tmp_path / "hostmonitor.log").read_text()
+
+
+def _heartbeat_of(name):
+    from masakarimonitors.hostmonitor import commands
+    from masakarimonitors.hostmonitor.host_handler import crm_mon
+    from masakarimonitors.hostmonitor.host_handler import heartbeat
+
+    view = crm_mon.parse(commands.run(crm_mon.CURRENT_CMD).stdout)
+    return view.attributes.get(name, {}).get(heartbeat.ATTRIBUTE)
+
+
+def test_heartbeat_lives_in_attrd_while_the_monitor_runs(cluster, tmp_path,
+                                                        api):
+    me = cluster.node_name
+    with Monitor(tmp_path, api, fencing_timeout=0) as mon:
+        local_cluster.wait_until(lambda: _heartbeat_of(me), 30,
+                                 "our heartbeat attribute")
+        first = int(_heartbeat_of(me))
+        local_cluster.wait_until(lambda: int(_heartbeat_of(me)) > first, 30,
+                                 "the heartbeat to advance")
+        assert mon.driver._leader
+    local_cluster.wait_until(lambda: _heartbeat_of(me) is None, 30,
+                             "the heartbeat to be withdrawn")
+
+
+def test_non_dc_monitor_reports_when_the_dc_runs_none(cluster, tmp_path,
+                                                      api):
+    """A mixed cluster: the real node is DC and runs no hostmonitor; the
+    monitor under test runs as the simulated member peer5."""
+    from masakarimonitors.hostmonitor import commands
+    from masakarimonitors.hostmonitor import names
+
+    def runner(argv, **kwargs):
+        # peer5 has no controller of its own: ask the real one.
+        if argv[0] == "crmadmin":
+            argv = [cluster.node_name if a == "peer5" else a for a in argv]
+        return commands.run(argv, **kwargs)
+
+    cluster.set_peer("peer5", "105", "online")
+    cluster.set_peer("peer6", "106", "online")
+    kwargs = {"self_names": names.SelfNames(["peer5"]), "runner": runner}
+    with Monitor(tmp_path, api, driver_kwargs=kwargs,
+                 fencing_timeout=0) as mon:
+        mon.wait_held("peer6", "online")
+        mon.settle()
+        assert mon.driver._leader
+        seen = len(api.notifications())
+        cluster.set_peer("peer6", "106", "failed")
+        _wait_events(api, "peer6", seen, 1)
+        assert _events(api, "peer6", seen) == [("STOPPED", "UNKNOWN")]

@@ -58,7 +58,9 @@ def _b(value: bool) -> str:
 
 
 def crm_mon_xml(*nodes: N, dc: str | None = "node1", quorum: bool = True,
-                maintenance_mode: bool = False, legacy: bool = False) -> str:
+                maintenance_mode: bool = False, legacy: bool = False,
+                attributes: dict | None = None) -> str:
+    """attributes: node name -> {attribute name: value}."""
     if dc is None:
         current_dc = '<current_dc present="false"/>'
     else:
@@ -78,9 +80,15 @@ def crm_mon_xml(*nodes: N, dc: str | None = "node1", quorum: bool = True,
                  '<pacemaker-result api-version="2.25">')
     root_close = "</crm_mon>" if legacy else "</pacemaker-result>"
     status = "" if legacy else '<status code="0" message="OK"/>'
+    attrs = "".join(
+        "<node name=%s>%s</node>" % (quoteattr(node), "".join(
+            "<attribute name=%s value=%s/>" % (quoteattr(k), quoteattr(str(v)))
+            for k, v in pairs.items()))
+        for node, pairs in (attributes or {}).items())
     return (f'{root_open}<summary>{current_dc}'
             f'<cluster_options maintenance-mode="{_b(maintenance_mode)}"/>'
-            f'</summary><nodes>{"".join(lines)}</nodes>{status}{root_close}')
+            f'</summary><nodes>{"".join(lines)}</nodes>'
+            f'<node_attributes>{attrs}</node_attributes>{status}{root_close}')
 
 
 def history_xml(*events: tuple) -> str:

@@ -255,3 +255,77 @@ def test_idle_wait_is_bounded_and_ends_on_stop():
     waits.clear()
     c.driver._idle(60)
     assert waits == []
+
+
+# -- heartbeats: who reports when the DC runs no monitor -----------------
+
+HB = "masakari-hostmonitor-heartbeat"
+
+
+def _beats(c, *names):
+    return {n: {HB: int(c.clock.now)} for n in names}
+
+
+def _publishing(c):
+    c.runner.set(("crm_attribute",))
+    return c
+
+
+def test_non_dc_reports_when_the_dc_runs_no_monitor():
+    c = _publishing(Cluster(me="cmp1"))
+    up = (N("ctl1"), N("cmp1"), N("cmp2"))
+    c.cycle(*up, dc="ctl1")
+    assert c.cycle(N("ctl1"), N("cmp1"), N("cmp2", online=False),
+                   dc="ctl1") == [("cmp2", "STOPPED", "UNKNOWN")]
+    published = [a for a in c.runner.ran("crm_attribute")
+                 if "--update" in a]
+    assert len(published) == 2 and published[0][4] == "cmp1"
+
+
+def test_non_dc_stays_silent_when_the_dc_has_a_fresh_heartbeat():
+    c = _publishing(Cluster(me="cmp1"))
+    c.cycle(N("ctl1"), N("cmp1"), N("cmp2"), dc="ctl1",
+            attributes=_beats(c, "ctl1"))
+    assert c.cycle(N("ctl1"), N("cmp1"), N("cmp2", online=False),
+                   dc="ctl1", attributes=_beats(c, "ctl1")) == []
+
+
+def test_lower_named_monitor_reports_instead_of_us():
+    c = _publishing(Cluster(me="cmp2"))
+    c.cycle(N("ctl1"), N("cmp1"), N("cmp2"), N("cmp3"), dc="ctl1",
+            attributes=_beats(c, "cmp1"))
+    assert c.cycle(N("ctl1"), N("cmp1"), N("cmp2"), N("cmp3", online=False),
+                   dc="ctl1", attributes=_beats(c, "cmp1")) == []
+
+
+def test_stale_heartbeat_of_the_lower_node_hands_the_report_to_us():
+    c = _publishing(Cluster(me="cmp2", monitoring_interval=10,
+                            stonith_wait=0))
+    frozen = _beats(c, "cmp1")        # cmp1's monitor hangs after this
+    c.cycle(N("ctl1"), N("cmp1"), N("cmp2"), N("cmp3"), dc="ctl1",
+            attributes=frozen)
+    failed = (N("ctl1"), N("cmp1"), N("cmp2"), N("cmp3", online=False))
+    assert c.cycle(*failed, dc="ctl1", attributes=frozen) == []
+    reports = []
+    for _ in range(10):                # window: 2*10 + 0 + 30 s
+        reports += c.cycle()
+    assert reports == [("cmp3", "STOPPED", "UNKNOWN")]
+
+
+def test_without_any_heartbeat_only_the_dc_reports():
+    # crm_attribute fails (no answer scripted): the old DC-only rule.
+    c = Cluster(me="cmp1")
+    c.cycle(N("ctl1"), N("cmp1"), N("cmp2"), dc="ctl1")
+    assert c.cycle(N("ctl1"), N("cmp1"), N("cmp2", online=False),
+                   dc="ctl1") == []
+
+
+def test_heartbeat_is_withdrawn_when_the_loop_ends():
+    c = _publishing(Cluster(me="cmp1"))
+    c.status(N("ctl1"), N("cmp1"), dc="ctl1")
+    c.driver.wait = lambda seconds: c.driver.stop() or True
+    c.driver.monitor_hosts()
+    calls = c.runner.ran("crm_attribute")
+    assert "--update" in calls[0] and calls[-1] == (
+        "crm_attribute", "--lifetime", "reboot", "--node", "cmp1",
+        "--name", HB, "--delete")
