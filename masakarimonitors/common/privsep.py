@@ -17,9 +17,9 @@ not root): oslo.privsep pulls in eventlet when it is installed, and the
 monitors do not need either otherwise.
 """
 
-import subprocess
-
 from oslo_privsep import priv_context
+
+from masakarimonitors.common import subproc
 
 monitors_priv = priv_context.PrivContext(
     "masakarimonitors",
@@ -33,19 +33,4 @@ monitors_priv = priv_context.PrivContext(
 def run_command(cmd: list, timeout: float | None,
                 env: dict | None) -> tuple:
     """Run ``cmd`` (argument vector, no shell) in the privileged daemon."""
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True,
-                              timeout=timeout, env=env, check=False)
-    except subprocess.TimeoutExpired as exc:
-        return (None, _text(exc.stdout), _text(exc.stderr))
-    except OSError as exc:
-        return (127, "", str(exc))
-    return (proc.returncode, proc.stdout, proc.stderr)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
+    return subproc.capture(cmd, timeout, env)

@@ -14,9 +14,10 @@
 
 import os
 import shlex
-import subprocess
 
 from oslo_log import log as logging
+
+from masakarimonitors.common import subproc
 
 LOG = logging.getLogger(__name__)
 
@@ -73,20 +74,4 @@ def execute(*cmd: str, run_as_root: bool = False,
 
 
 def _run_local(argv: list, timeout, env) -> tuple:
-    try:
-        proc = subprocess.run(argv, capture_output=True, text=True,
-                              timeout=timeout, env=env, check=False,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as exc:
-        return (None, _text(exc.stdout), _text(exc.stderr))
-    except OSError as exc:
-        return (127, "", str(exc))
-    return (proc.returncode, proc.stdout, proc.stderr)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
+    return subproc.capture(argv, timeout, env)

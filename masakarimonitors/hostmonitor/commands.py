@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import subprocess
 from typing import Mapping, Protocol, Sequence
+
+from masakarimonitors.common import subproc
 
 DEFAULT_TIMEOUT = 30.0
 TIMED_OUT = 124
@@ -45,30 +46,16 @@ class Runner(Protocol):
                  timeout: float = DEFAULT_TIMEOUT) -> Result: ...
 
 
-def _text(data) -> str:
-    if isinstance(data, bytes):
-        return data.decode("utf-8", "replace")
-    return data or ""
-
-
 def _run_local(argv: Sequence[str], env: Mapping[str, str] | None,
                timeout: float) -> Result:
-    full_env = None
-    if env:
-        full_env = dict(os.environ)
-        full_env.update(env)
-    try:
-        # No stdin: a tool that wants to prompt (ipmitool asks for a
-        # password) must fail instead of hanging.
-        proc = subprocess.run(list(argv), capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, env=full_env,
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        return Result(TIMED_OUT, _text(exc.stdout), _text(exc.stderr) +
-                      f"\n{argv[0]}: timed out after {timeout}s")
-    except OSError as exc:
-        return Result(127, "", f"{argv[0]}: {exc}")
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    full_env = {**os.environ, **env} if env else None
+    rc, out, err = subproc.capture(argv, timeout, full_env)
+    if rc is None:
+        return Result(TIMED_OUT, out,
+                      err + f"\n{argv[0]}: timed out after {timeout}s")
+    if rc == 127 and not out:
+        err = f"{argv[0]}: {err}"
+    return Result(rc, out, err)
 
 
 def _run_privileged(argv: Sequence[str], env: Mapping[str, str] | None,

@@ -44,7 +44,6 @@ from masakari.compute import nova  # noqa: E402
 from masakari.compute import session as nova_session  # noqa: E402
 from masakari.db import api as db_api  # noqa: E402
 from masakari.db import migration  # noqa: E402
-from masakari.engine import _new_opts  # noqa: E402
 from masakari.engine import manager as manager_mod  # noqa: E402
 from masakari.engine.drivers import taskflow as tf_driver  # noqa: E402
 from masakari.testing.cloud import CloudSimulator, Timings  # noqa: E402
@@ -130,7 +129,6 @@ def masakari_run(args, overrides: dict) -> float:
         conf = cfg.ConfigOpts()
         for module in masakari_conf.MODULES:
             module.register_opts(conf)
-        _new_opts.register_opts(conf)
         conf([], project="masakari", default_config_files=[])
         url = (
             fresh_database(args.db_url)
