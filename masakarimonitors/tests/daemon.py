@@ -22,6 +22,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
 
+def terminate(proc: subprocess.Popen, timeout: float = 30.0) -> int | None:
+    """SIGTERM, wait up to ``timeout``, then SIGKILL; the exit status."""
+    if proc.poll() is not None:
+        return proc.returncode
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait(10)
+
+
 class Daemon:
     """One monitor process; output goes to ``log_path``."""
 
@@ -43,14 +55,9 @@ class Daemon:
         return self
 
     def stop(self, timeout: float = 30.0) -> int | None:
-        if self.proc is None or self.proc.poll() is not None:
-            return None if self.proc is None else self.proc.returncode
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return self.proc.wait(10)
+        if self.proc is None:
+            return None
+        return terminate(self.proc, timeout)
 
     def log(self) -> str:
         try:

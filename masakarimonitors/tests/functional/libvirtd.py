@@ -21,10 +21,11 @@ import fcntl
 import grp
 import os
 import shutil
-import signal
 import subprocess
 import time
 import uuid
+
+from masakarimonitors.tests import daemon as daemon_mod
 
 QEMU_BINARY = "qemu-system-x86_64"
 LOCK_PATH = "/run/lock/masakari-test-libvirtd.lock"
@@ -195,13 +196,7 @@ class Libvirtd:
                     pass
             conn.close()
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
+            daemon_mod.terminate(proc)
         self.procs = []
         self._unlock()
 

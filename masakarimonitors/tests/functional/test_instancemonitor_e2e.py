@@ -110,12 +110,7 @@ def masakari(cloud, tmp_path):
         cloud.add_endpoint("instance-ha", "masakari", endpoint)
         yield endpoint
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        daemon_mod.terminate(proc)
 
 
 def test_qemu_kill_reaches_live_masakari(cloud, masakari, tmp_path):

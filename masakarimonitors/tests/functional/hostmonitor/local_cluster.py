@@ -27,10 +27,11 @@ import fcntl
 import glob
 import os
 import shutil
-import signal
 import subprocess
 import time
 from typing import Callable
+
+from masakarimonitors.tests import daemon
 
 STATE_GLOBS = ("/var/lib/pacemaker/cib/*", "/var/lib/pacemaker/pengine/*",
                "/var/lib/corosync/ringid_*")
@@ -145,13 +146,7 @@ class LocalCluster:
     def stop(self) -> None:
         # Reverse order: pacemakerd (its children follow), then corosync.
         for proc in reversed(self._procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
+            daemon.terminate(proc)
         self._procs.clear()
         for log in self._logs:
             log.close()
