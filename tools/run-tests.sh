@@ -42,7 +42,8 @@ fi
 "$VENV/bin/pip" install -q -e .
 
 if [ "${MASAKARI_TEST_SKIP_SERVICES:-0}" != 1 ]; then
-    trap 'tools/test-services.sh stop' EXIT
+    # Quietly: pytest's summary (the test counts) stays the closing line.
+    trap 'tools/test-services.sh stop >/dev/null 2>&1' EXIT
     tools/test-services.sh start
     # shellcheck disable=SC1091
     . .test-services/env
