@@ -15,7 +15,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+import time
+from typing import Any, Callable
 
 from oslo_config import cfg
 from oslo_policy import policy
@@ -25,6 +26,36 @@ from masakari import policies
 
 _ENFORCER: policy.Enforcer | None = None
 _LOCK = threading.Lock()
+# How long a policy file change (or a newly created file) may go unseen.
+RECHECK_INTERVAL = 1.0
+
+
+class Enforcer(policy.Enforcer):
+    """An enforcer that looks at the policy files at most once a second.
+
+    oslo.policy runs ``load_rules`` before every check; when the policy
+    file or ``policy.d`` does not exist (the usual policy-in-code
+    deployment) that searches every config directory again, which cost
+    more than evaluating the rule.  A forced reload is never throttled.
+    """
+
+    def __init__(self, *args: Any,
+                 clock: Callable[[], float] = time.monotonic,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+        self._recheck_at: float | None = None
+
+    def load_rules(self, force_reload: bool = False) -> None:
+        now = self._clock()
+        if (force_reload or self._recheck_at is None or
+                now >= self._recheck_at):
+            super().load_rules(force_reload)
+            self._recheck_at = now + RECHECK_INTERVAL
+
+    def clear(self) -> None:
+        super().clear()
+        self._recheck_at = None
 
 
 def init(conf: cfg.ConfigOpts | None = None,
@@ -33,8 +64,7 @@ def init(conf: cfg.ConfigOpts | None = None,
     global _ENFORCER
     with _LOCK:
         if _ENFORCER is None:
-            enforcer = policy.Enforcer(conf or cfg.CONF,
-                                       policy_file=policy_file)
+            enforcer = Enforcer(conf or cfg.CONF, policy_file=policy_file)
             enforcer.register_defaults(policies.list_rules())
             enforcer.load_rules()
             _ENFORCER = enforcer

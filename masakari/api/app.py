@@ -76,8 +76,8 @@ def fault_response(code: int, message: str,
 
 
 def unexpected_response(exc: BaseException) -> webob.Response:
-    cls = type(exc)
-    name = f"<class '{cls.__module__}.{cls.__qualname__}'>"
+    # str(type) like upstream: "<class 'KeyError'>" for builtins.
+    name = str(type(exc))
     return fault_response(500, errors.UNEXPECTED_MESSAGE.format(cls=name))
 
 

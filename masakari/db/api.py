@@ -531,6 +531,48 @@ def vmove_update(uuid: str, values: dict) -> models.VMove:
     return vmove
 
 
+@db_session.retry
+def vmove_create_many(values_list: Sequence[dict]) -> list[models.VMove]:
+    """Insert several vmoves in one transaction (all of them or none)."""
+    rows = []
+    for values in values_list:
+        row = models.VMove()
+        _apply_values(row, _with_uuid(values))
+        rows.append(row)
+    if rows:
+        with db_session.writer() as session:
+            session.add_all(rows)
+    return rows
+
+
+@db_session.retry
+def vmove_update_many(uuids: Sequence[str], values: dict) -> int:
+    """Apply the same ``values`` to several live vmoves in one statement.
+
+    Returns the number of rows changed; unknown uuids are ignored.
+    """
+    uuids = list(uuids)
+    columns = listing.column_keys(models.VMove)
+    for key in values:
+        if key not in columns:
+            raise ValueError("VMove has no column %r" % key)
+    if not uuids:
+        return 0
+    wanted = set(uuids)
+    with db_session.writer() as session:
+        # Exact matches only (MySQL collations ignore case), updated by id.
+        ids = [row.id for row in session.execute(
+            sa.select(models.VMove.id, models.VMove.uuid).where(
+                models.VMove.deleted == 0, models.VMove.uuid.in_(wanted)))
+            if row.uuid in wanted]
+        if not ids:
+            return 0
+        stmt = sa.update(models.VMove).where(
+            models.VMove.id.in_(ids)).values(**values).execution_options(
+                synchronize_session=False)
+        return session.execute(stmt).rowcount
+
+
 # --- maintenance -----------------------------------------------------------
 
 def purge_deleted_rows(age_in_days: int, max_rows: int) -> int:

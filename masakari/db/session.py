@@ -13,9 +13,10 @@
 
 One oslo.db enginefacade transaction context per process, pointed at
 ``[database] connection`` (or at an explicit URL through :func:`configure`).
-On SQLite every connection runs in WAL mode with a busy timeout, and writer
-transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue on
-the database lock instead of failing half-way with "database is locked".
+On SQLite every connection runs in WAL mode (synchronous=NORMAL) with a busy
+timeout, and writer transactions start with ``BEGIN IMMEDIATE`` so
+concurrent writers queue on the database lock instead of failing half-way
+with "database is locked".
 """
 
 import contextlib
@@ -62,6 +63,8 @@ def configure(connection: str | None = None, **kwargs: Any) -> None:
             connection = _conf().database.connection
         if not connection:
             raise exception.DBNotConfigured()
+        # oslo.db's per-checkin time.sleep(0) only helps eventlet.
+        kwargs.setdefault("thread_checkin", False)
         ctx.configure(connection=connection, **kwargs)
         _state["ctx"] = ctx
         _state["url"] = connection
@@ -99,7 +102,14 @@ def get_engine() -> sa.engine.Engine:
     return _context().writer.get_engine()
 
 
-def _tune_engine(engine: sa.engine.Engine) -> None:
+def set_sqlite_pragmas(engine: sa.engine.Engine) -> None:
+    """Busy timeout, WAL and synchronous=NORMAL on every new connection.
+
+    Also used for the taskflow persistence engine, which shares the file.
+    With WAL, NORMAL syncs at checkpoints only: every commit stays atomic
+    and consistent, a process crash loses nothing, and only the last commits
+    may be lost on power loss; in exchange a commit no longer costs an fsync.
+    """
     if engine.dialect.name != "sqlite":
         return
 
@@ -107,6 +117,15 @@ def _tune_engine(engine: sa.engine.Engine) -> None:
         dbapi_con.execute("PRAGMA busy_timeout = %d" % SQLITE_BUSY_TIMEOUT_MS)
         if not _is_memory(engine.url):
             dbapi_con.execute("PRAGMA journal_mode = WAL")
+            dbapi_con.execute("PRAGMA synchronous = NORMAL")
+
+    sa.event.listen(engine, "connect", on_connect)
+
+
+def _tune_engine(engine: sa.engine.Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    set_sqlite_pragmas(engine)
 
     def on_begin(conn):
         # oslo.db disables pysqlite's implicit BEGIN and emits its own;
@@ -124,12 +143,38 @@ def _tune_engine(engine: sa.engine.Engine) -> None:
             statement = "BEGIN IMMEDIATE"
         return statement, parameters
 
-    sa.event.listen(engine, "connect", on_connect)
     sa.event.listen(engine, "begin", on_begin)
     sa.event.listen(engine, "before_cursor_execute", before_execute,
                     retval=True)
     # Connections opened while the engine was created missed on_connect.
     engine.dispose()
+    if not _is_memory(engine.url):
+        _pool_sqlite_file(engine)
+
+
+SQLITE_POOL_SIZE = 10
+
+
+def _pool_sqlite_file(engine: sa.engine.Engine) -> None:
+    """Keep SQLite file connections open between sessions.
+
+    oslo.db forces a NullPool on SQLite files, so every session opened a
+    new connection and ran the pragmas again (about 1 ms of a 3 ms
+    request).  A QueuePool without an overflow limit never makes a
+    caller wait for a connection (SQLite serialises writers itself); the
+    listeners, including oslo.db's fork guard, move with the pool's
+    dispatch.  Pre-ping is pointless for a local file.
+    """
+    old = engine.pool
+    if not isinstance(old, sa.pool.NullPool):
+        return
+    engine.pool = sa.pool.QueuePool(
+        old._creator, pool_size=SQLITE_POOL_SIZE, max_overflow=-1,
+        recycle=old._recycle, pre_ping=False, echo=old.echo,
+        logging_name=old._orig_logging_name,
+        reset_on_return=old._reset_on_return, _dispatch=old.dispatch,
+        dialect=old._dialect)
+    old.dispose()
 
 
 def _is_memory(url: sa.engine.URL) -> bool:

@@ -20,18 +20,16 @@ from masakari.db import api as db
 from masakari import exception
 from masakari.ha import compute
 from masakari.ha import events
+from masakari.ha import listing
 
 
 def list_hosts(segment_uuid: str, filters: dict, sort_keys: list | None,
                sort_dirs: list | None, limit: int | None,
                marker: str | None) -> list:
     db.failover_segment_get_by_uuid(segment_uuid)
-    if limit == 0:
-        return []
-    filters = dict(filters, failover_segment_id=segment_uuid)
-    return db.host_get_all_by_filters(
-        filters=filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
-        limit=limit, marker=marker)
+    return listing.list_children(
+        db.host_get_all_by_filters, 'failover_segment_id', segment_uuid,
+        filters, sort_keys, sort_dirs, limit, marker)
 
 
 def get_host(segment_uuid: str, host_uuid: str) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 
 from masakari.db import api as db
 from masakari import exception
+from masakari.ha import listing
 
 
 def _notification_with_vmoves(notification_uuid: str) -> Any:
@@ -31,12 +32,9 @@ def list_vmoves(notification_uuid: str, filters: dict,
                 sort_keys: list | None, sort_dirs: list | None,
                 limit: int | None, marker: str | None) -> list:
     _notification_with_vmoves(notification_uuid)
-    if limit == 0:
-        return []
-    filters = dict(filters, notification_uuid=notification_uuid)
-    return db.vmove_get_all_by_filters(
-        filters=filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
-        limit=limit, marker=marker)
+    return listing.list_children(
+        db.vmove_get_all_by_filters, 'notification_uuid', notification_uuid,
+        filters, sort_keys, sort_dirs, limit, marker)
 
 
 def get_vmove(notification_uuid: str, vmove_uuid: str) -> Any:

@@ -12,6 +12,7 @@
 
 """Command line and configuration file parsing, identical for every daemon."""
 
+from importlib import metadata
 import os
 
 from oslo_config import cfg
@@ -20,6 +21,7 @@ from oslo_log import log as logging
 from masakarimonitors.conf import CONF
 
 PROJECT = "masakarimonitors"
+KEYSTONEAUTH_PLUGINS = "keystoneauth1.plugin"
 
 _log_registered: set = set()
 
@@ -37,9 +39,54 @@ def parse_args(argv: list, conf: cfg.ConfigOpts = CONF,
     prog = os.path.basename(argv[0]) if argv else None
     conf(argv[1:], project=PROJECT, prog=prog,
          default_config_files=default_config_files)
+    validate(conf)
     logging.setup(conf, PROJECT)
     _sync_global_conf(conf)
     return conf
+
+
+class ConfigValueError(ValueError):
+    """An option value in a configuration file is not valid."""
+
+
+def _value(conf, group: str | None, name: str):
+    """Read (and so convert) one option; a bad value -> ConfigValueError."""
+    try:
+        return conf[name] if group is None else conf[group][name]
+    except (cfg.ConfigFileValueError, ValueError) as exc:
+        reason = str(exc).split(" is not valid: ", 1)[-1]
+        raise ConfigValueError(
+            f"invalid value for [{group or 'DEFAULT'}] {name}: {reason}"
+        ) from None
+
+
+def _check_auth_type(conf: cfg.ConfigOpts) -> None:
+    # keystoneauth registers the plugin's options only when it is loaded,
+    # so an unknown plugin would otherwise surface at the first send. The
+    # entry point names are read without importing any plugin.
+    auth_type = conf.api.auth_type
+    if not auth_type:
+        return
+    names = {ep.name for ep in metadata.entry_points(
+        group=KEYSTONEAUTH_PLUGINS)}
+    if auth_type not in names:
+        raise ConfigValueError(
+            f"invalid value for [api] auth_type: no keystoneauth plugin "
+            f"named {auth_type!r}")
+
+
+def validate(conf: cfg.ConfigOpts) -> None:
+    """Convert every registered option once so a bad value is reported at
+    start-up as one clear error instead of a traceback in a later cycle.
+
+    Raises ConfigValueError naming the group, option and problem.
+    """
+    for name in list(conf):
+        value = _value(conf, None, name)
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for opt_name in list(value):
+                _value(conf, name, opt_name)
+    _check_auth_type(conf)
 
 
 def _sync_global_conf(conf: cfg.ConfigOpts) -> None:

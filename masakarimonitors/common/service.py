@@ -140,6 +140,9 @@ class Launcher:
             self.service.start()
         except Exception as exc:
             LOG.error("%s failed to start: %s", self.service.binary, exc)
+            # Also on stderr: the log goes to stdout or a file.
+            sys.stderr.write(
+                f"{self.service.binary} failed to start: {exc}\n")
             return 1
         watcher = threading.Thread(target=self._watch_main, daemon=True,
                                    name="main-watcher")
@@ -188,6 +191,11 @@ class Launcher:
         except Exception as exc:
             LOG.error("Configuration reload failed, keeping the old "
                       "values: %s", exc)
+        try:
+            config.validate(self.conf)
+        except config.ConfigValueError as exc:
+            LOG.error("%s: %s", self.service.binary, exc)
+            return 1
         self.service.reset()
         try:
             self.service.start()

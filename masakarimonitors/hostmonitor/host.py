@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Callable
 
 from stevedore import driver as stevedore_driver
@@ -50,8 +51,15 @@ class HostmonitorManager(manager.Manager):
         name = self.conf.host.monitoring_driver
         try:
             self.driver = self._loader(name)
-        except Exception:
-            LOG.exception("Cannot load host monitoring driver %r", name)
+        except Exception as exc:
+            # One clear line, no traceback, in the log and on stderr (the
+            # log goes to stdout or a file): the usual causes are a typo in
+            # the option or a driver that cannot reach its backend.
+            message = (f"Cannot load host monitoring driver {name!r} "
+                       f"([host] monitoring_driver): {exc}")
+            LOG.error("%s", message)
+            sys.stderr.write(f"masakarimonitors-hostmonitor: {message}\n")
+            sys.stderr.flush()
             self._exit(1)
 
     def main(self) -> None:

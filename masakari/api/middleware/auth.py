@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 from oslo_config import cfg
 
 from masakari.api import app as v1_app
+from masakari.api.middleware import base
 from masakari import context as masakari_context
 from masakari import policy
 
@@ -41,16 +42,7 @@ def _use_forwarded_for() -> bool:
         return False
 
 
-class _Middleware:
-    def __init__(self, application: Callable) -> None:
-        self.application = application
-
-    @classmethod
-    def factory(cls, global_conf: dict, **local_conf: Any) -> Callable:
-        return cls
-
-
-class KeystoneContext(_Middleware):
+class KeystoneContext(base.Middleware):
     """Context from the identity headers set by keystonemiddleware."""
 
     def __call__(self, environ: dict, start_response: Callable
@@ -64,7 +56,7 @@ class KeystoneContext(_Middleware):
         return self.application(environ, start_response)
 
 
-class NoAuth2(_Middleware):
+class NoAuth2(base.Middleware):
     """Testing only: the same headers, and every request is admin."""
 
     def __call__(self, environ: dict, start_response: Callable

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import webob
 
 from masakari.api import app as v1_app
 from masakari.api import errors
+from masakari.api.middleware import base
 
 LOG = logging.getLogger(__name__)
 
@@ -47,14 +48,7 @@ def _message(resp: webob.Response) -> str:
     return MESSAGES.get(resp.status_int) or resp.status.split(' ', 1)[-1]
 
 
-class FaultWrapper:
-    def __init__(self, application: Callable) -> None:
-        self.application = application
-
-    @classmethod
-    def factory(cls, global_conf: dict, **local_conf: Any) -> Callable:
-        return cls
-
+class FaultWrapper(base.Middleware):
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
         req = webob.Request(environ)

@@ -19,35 +19,41 @@ Uses ``[oslo_middleware] max_request_body_size``; chunked bodies are read
 from __future__ import annotations
 
 import io
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from oslo_config import cfg
 from oslo_middleware import sizelimit as oslo_sizelimit
 
 from masakari.api import app as v1_app
+from masakari.api.middleware import base
 
 DEFAULT_MAX = 114688
 MESSAGE = 'Request is too large.'
 
 
 def max_body_size(conf: cfg.ConfigOpts | None = None) -> int:
+    """The limit, registering oslo.middleware's option on first use only.
+
+    Registering flushes oslo.config's value cache, so doing it on every
+    request made every later option lookup of the request slow.
+    """
     conf = conf or cfg.CONF
     try:
-        conf.register_opts(oslo_sizelimit.OPTS, group='oslo_middleware')
-    except cfg.DuplicateOptError:  # pragma: no cover
-        pass
-    return int(conf.oslo_middleware.max_request_body_size or DEFAULT_MAX)
+        value = conf.oslo_middleware.max_request_body_size
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        try:
+            conf.register_opts(oslo_sizelimit.OPTS, group='oslo_middleware')
+        except cfg.DuplicateOptError:  # pragma: no cover - lost a race
+            pass
+        value = conf.oslo_middleware.max_request_body_size
+    return int(value or DEFAULT_MAX)
 
 
-class SizeLimit:
+class SizeLimit(base.Middleware):
     def __init__(self, application: Callable, limit: int | None = None
                  ) -> None:
-        self.application = application
+        super().__init__(application)
         self.limit = limit
-
-    @classmethod
-    def factory(cls, global_conf: dict, **local_conf: Any) -> Callable:
-        return cls
 
     def _too_large(self, environ: dict, start_response: Callable
                    ) -> Iterable[bytes]:

@@ -61,3 +61,33 @@ recovery_method = {
     'type': 'string',
     'enum': ['auto', 'reserved_host', 'auto_priority', 'rh_priority'],
 }
+
+
+def envelope(key: str, inner: dict) -> dict:
+    """``{key: inner}`` and nothing else."""
+    return {
+        'type': 'object',
+        'properties': {key: inner},
+        'required': [key],
+        'additionalProperties': False,
+    }
+
+
+def create_body(key: str, properties: dict, required: list[str]) -> dict:
+    return envelope(key, {
+        'type': 'object',
+        'properties': properties,
+        'required': required,
+        'additionalProperties': False,
+    })
+
+
+def update_body(key: str, properties: dict,
+                keys: tuple[str, ...] | None = None) -> dict:
+    """Any subset of ``properties``, but at least one of ``keys``."""
+    return envelope(key, {
+        'type': 'object',
+        'properties': properties,
+        'additionalProperties': False,
+        'anyOf': [{'required': [k]} for k in (keys or properties)],
+    })

@@ -22,26 +22,7 @@ _properties = {
     'on_maintenance': common.boolean,
 }
 
+create = common.create_body('host', _properties,
+                            ['name', 'type', 'control_attributes'])
 
-def _envelope(inner: dict) -> dict:
-    return {
-        'type': 'object',
-        'properties': {'host': inner},
-        'required': ['host'],
-        'additionalProperties': False,
-    }
-
-
-create = _envelope({
-    'type': 'object',
-    'properties': _properties,
-    'required': ['name', 'type', 'control_attributes'],
-    'additionalProperties': False,
-})
-
-update = _envelope({
-    'type': 'object',
-    'properties': _properties,
-    'additionalProperties': False,
-    'anyOf': [{'required': [key]} for key in _properties],
-})
+update = common.update_body('host', _properties)

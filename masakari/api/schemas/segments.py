@@ -23,30 +23,12 @@ _properties = {
     'description': common.description,
 }
 
+create = common.create_body('segment', _properties,
+                            ['name', 'recovery_method', 'service_type'])
 
-def _envelope(inner: dict) -> dict:
-    return {
-        'type': 'object',
-        'properties': {'segment': inner},
-        'required': ['segment'],
-        'additionalProperties': False,
-    }
-
-
-create = _envelope({
-    'type': 'object',
-    'properties': _properties,
-    'required': ['name', 'recovery_method', 'service_type'],
-    'additionalProperties': False,
-})
-
-update = _envelope({
-    'type': 'object',
-    'properties': _properties,
-    'additionalProperties': False,
-    'anyOf': [{'required': [key]} for key in
-              ('name', 'description', 'recovery_method', 'service_type')],
-})
+update = common.update_body(
+    'segment', _properties,
+    ('name', 'description', 'recovery_method', 'service_type'))
 
 create_v12 = copy.deepcopy(create)
 create_v12['properties']['segment']['properties']['enabled'] = common.boolean

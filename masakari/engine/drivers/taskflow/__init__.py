@@ -27,13 +27,13 @@ from typing import Any
 
 import taskflow.engines
 from taskflow import exceptions as tf_exc
-from taskflow.persistence import backends as tf_backends
 from taskflow.persistence import models as tf_models
 from taskflow.utils import persistence_utils as p_utils
 
 from masakari.engine import exceptions
 from masakari.engine.drivers import base as driver_base
 from masakari.engine.drivers.taskflow import flows
+from masakari.engine.drivers.taskflow import persistence
 from masakari.engine.drivers.taskflow import runtime as rt
 
 LOG = logging.getLogger(__name__)
@@ -82,17 +82,13 @@ class TaskFlowDriver(driver_base.NotificationDriver):
 
             nova_api = nova.API(conf=conf)
         self.nova = nova_api
-        self.backend = tf_backends.fetch(
-            {"connection": backend_url or _backend_url(conf)}
-        )
+        self.backend = persistence.fetch(backend_url or _backend_url(conf))
         self._book_lock = threading.Lock()
         with contextlib.closing(self.backend.get_connection()) as conn:
             conn.upgrade()
 
     def upgrade_backend(self, backend: str) -> None:
-        with contextlib.closing(
-            tf_backends.fetch({"connection": backend})
-        ) as be:
+        with contextlib.closing(persistence.fetch(backend)) as be:
             with contextlib.closing(be.get_connection()) as conn:
                 conn.upgrade()
 

@@ -289,18 +289,20 @@ class EvacuateInstancesTask(base.MasakariTask):
         evacuation_plan: list[str] | None = None,
     ) -> None:
         db = self.runtime.db
+        records = db.vmove_get_all_by_filters(
+            filters={"notification_uuid": notification_uuid},
+            sort_keys=["created_at", "id"],
+            sort_dirs=["asc", "asc"],
+        )
         if evacuation_plan is None:
-            vmoves = [
-                v
-                for v in db.vmove_get_all_by_filters(
-                    filters={"notification_uuid": notification_uuid},
-                    sort_keys=["created_at", "id"],
-                    sort_dirs=["asc", "asc"],
-                )
-                if v.status in UNFINISHED_VMOVE
-            ]
+            vmoves = [v for v in records if v.status in UNFINISHED_VMOVE]
         else:
-            vmoves = [db.vmove_get_by_uuid(u) for u in evacuation_plan]
+            # One query for the whole plan rather than one per instance.
+            by_uuid = {v.uuid: v for v in records}
+            vmoves = [
+                by_uuid.get(u) or db.vmove_get_by_uuid(u)
+                for u in evacuation_plan
+            ]
         ids = [v.instance_uuid for v in vmoves]
         self.update_details(
             f"Start evacuation of instances from failed host "
@@ -397,6 +399,7 @@ class EvacuateInstancesTask(base.MasakariTask):
         # instance can be rebuilding at once (within the process-wide cap).
         slots = threading.Semaphore(conf.host_failure_recovery_threads)
         evacuation = InstanceEvacuation(self, poller, host_name, target, slots)
+        evacuation.prepare(vmoves)
         workers = max(1, min(len(vmoves), conf.max_concurrent_evacuations))
         failed: list[str] = []
         with concurrent.futures.ThreadPoolExecutor(
@@ -418,6 +421,26 @@ class EvacuateInstancesTask(base.MasakariTask):
             0.7,
         )
         return failed
+
+
+def start_values(
+    vmove: Any, server: dict, source: str, now: datetime.datetime
+) -> dict[str, Any] | None:
+    """vmove values recording that the evacuation of ``server`` starts.
+
+    None when an earlier (interrupted) attempt already started it: the
+    server left the source host or is busy with the evacuation we recorded.
+    """
+    if server.get(HOST) != source:
+        return None
+    if server.get(TASK_STATE) is not None and vmove.status == "ongoing":
+        return None
+    values: dict[str, Any] = {"status": "ongoing", "start_time": now}
+    if not server.get("locked"):
+        # Record the intent first: whoever resumes after a crash between
+        # the two calls still knows the lock is ours to release.
+        values["message"] = LOCK_MARK
+    return values
 
 
 def _iso(now: Any, back: int) -> str:
@@ -446,6 +469,57 @@ class InstanceEvacuation:
         self.poller = poller
         self.source = source
         self.target = target
+        # vmove uuid -> (server record, vmove values already written)
+        self._prepared: dict[str, tuple[dict, dict]] = {}
+
+    def prepare(self, vmoves: list) -> None:
+        """Read every server in one listing and mark the vmoves in bulk.
+
+        Takes one GET and at most two DB writes off the critical path of
+        every instance; whatever this cannot settle (a server that left the
+        listing, a DB without bulk updates, an error) falls back to the
+        per-instance path in :meth:`_start`.
+        """
+        task = self.task
+        db, clock = task.runtime.db, task.runtime.clock
+        bulk = getattr(db, "vmove_update_many", None)
+        if bulk is None or len(vmoves) < 2:
+            return
+        try:
+            servers = {
+                s.get("id"): s
+                for s in task.novaclient.get_servers_on_host(
+                    task.context, self.source
+                )
+            }
+        except Exception as err:  # noqa: BLE001 - per-instance path instead
+            LOG.warning("Could not list servers on %s: %s", self.source, err)
+            return
+        now = clock.utcnow()
+        groups: dict[bool, list[str]] = {True: [], False: []}
+        prepared: dict[str, tuple[dict, dict]] = {}
+        for vmove in vmoves:
+            server = servers.get(vmove.instance_uuid)
+            values = (
+                start_values(vmove, server, self.source, now)
+                if server is not None
+                else None
+            )
+            if values is None:
+                continue
+            groups["message" in values].append(vmove.uuid)
+            prepared[vmove.uuid] = (server, values)
+        try:
+            for with_lock_mark, uuids in groups.items():
+                if uuids:
+                    values = {"status": "ongoing", "start_time": now}
+                    if with_lock_mark:
+                        values["message"] = LOCK_MARK
+                    bulk(uuids, values)
+        except Exception:  # noqa: BLE001 - per-instance path instead
+            LOG.exception("Could not mark the evacuations started")
+            return
+        self._prepared = prepared
 
     def run(self, vmove: Any) -> bool:
         task, runtime = self.task, self.task.runtime
@@ -541,25 +615,21 @@ class InstanceEvacuation:
         task = self.task
         nova, ctx, clock = task.novaclient, task.context, task.runtime.clock
         uuid = vmove.instance_uuid
-        server = nova.get_server(ctx, uuid)
-        if server.get(HOST) != self.source:
-            return None
-        if server.get(TASK_STATE) is not None and vmove.status == "ongoing":
-            return None
+        prepared = self._prepared.pop(vmove.uuid, None)
+        if prepared is not None:
+            server, values = prepared
+        else:
+            server = nova.get_server(ctx, uuid)
+            values = start_values(vmove, server, self.source, clock.utcnow())
+            if values is None:
+                return None
+            self._update(vmove, **values)
+        if "message" in values:
+            lock["ours"] = True
         vm0 = server.get(VM_STATE)
         reset, stop_after = NORMALISATION.get(vm0, DEFAULT_NORMALISATION)
         if vm0 in NORMALISATION and server.get(TASK_STATE) is not None:
             reset, stop_after = True, vm0 != "active"
-        values: dict[str, Any] = {
-            "status": "ongoing",
-            "start_time": clock.utcnow(),
-        }
-        if not server.get("locked"):
-            # Record the intent first: whoever resumes after a crash between
-            # the two calls still knows the lock is ours to release.
-            values["message"] = LOCK_MARK
-            lock["ours"] = True
-        self._update(vmove, **values)
         if lock["ours"] and not server.get("locked"):
             nova.lock_server(ctx, uuid)
         if reset:

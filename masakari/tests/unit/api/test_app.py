@@ -241,7 +241,7 @@ def test_unexpected_error_is_500_envelope(client, monkeypatch):
     resp = client.get('/v1/segments')
     name, code, message = resp.fault()
     assert (name, code) == ('masakariFault', 500)
-    assert message.endswith("<class 'builtins.RuntimeError'>")
+    assert message.endswith("\n<class 'RuntimeError'>")
     assert resp.headers['OpenStack-API-Version'] == 'instance-ha 1.0'
 
 

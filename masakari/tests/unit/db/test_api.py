@@ -552,6 +552,42 @@ def test_vmoves(db):
         api.vmove_update("missing", {"status": "failed"})
 
 
+def test_vmove_bulk_create_and_update(db):
+    seg = make_segment()
+    host = make_host(seg)
+    note = make_notification(host)
+    other = make_notification(make_host(seg, name="host2"))
+    base = {"notification_uuid": note.notification_uuid,
+            "type": "evacuation", "status": "pending"}
+    created = api.vmove_create_many(
+        [dict(base, instance_uuid="i%d" % n, instance_name="vm%d" % n)
+         for n in range(3)])
+    assert [v.instance_uuid for v in created] == ["i0", "i1", "i2"]
+    assert len({v.uuid for v in created}) == 3
+    assert api.vmove_create_many([]) == []
+    foreign = api.vmove_create(dict(
+        base, notification_uuid=other.notification_uuid, instance_uuid="x",
+        instance_name="x"))
+    uuids = [created[0].uuid, created[2].uuid]
+    changed = api.vmove_update_many(
+        uuids + [created[1].uuid.upper(), "missing"],
+        {"status": "ongoing", "start_time": NOW})
+    assert changed == 2
+    got = {v.instance_uuid: v for v in api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid})}
+    assert {k: v.status for k, v in got.items()} == {
+        "i0": "ongoing", "i1": "pending", "i2": "ongoing"}
+    assert got["i0"].start_time == NOW and got["i0"].updated_at is not None
+    assert api.vmove_get_by_uuid(foreign.uuid).status == "pending"
+    assert api.vmove_update_many([], {"status": "failed"}) == 0
+    with pytest.raises(ValueError):
+        api.vmove_update_many(uuids, {"bogus": 1})
+    with pytest.raises(ValueError):
+        api.vmove_create_many([dict(base, bogus=1)])
+    assert len(api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid})) == 3
+
+
 def test_update_rejects_unknown_column(db):
     seg = make_segment()
     with pytest.raises(ValueError):

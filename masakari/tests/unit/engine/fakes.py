@@ -233,6 +233,7 @@ class FakeVMoveDB:
 
     def __init__(self):
         self.vmoves = {}
+        self.bulk_updates = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -249,6 +250,15 @@ class FakeVMoveDB:
             for key, value in values.items():
                 setattr(self.vmoves[uuid], key, value)
             return types.SimpleNamespace(**vars(self.vmoves[uuid]))
+
+    def vmove_update_many(self, uuids, values):
+        with self._lock:
+            self.bulk_updates.append((list(uuids), dict(values)))
+            rows = [self.vmoves[u] for u in uuids if u in self.vmoves]
+            for row in rows:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            return len(rows)
 
     def vmove_get_by_uuid(self, uuid, notification_uuid=None):
         with self._lock:

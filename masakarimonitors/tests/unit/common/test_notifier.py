@@ -212,3 +212,25 @@ def test_defer_spools_for_replay(make_conf, spool):
     assert notifier.Notifier(0, 0, conf=make_conf(),
                              spool=False).defer(_notification()) is False
     assert sender.defer({"type": "VM"}) is False
+
+
+# Spec §1.7: outcome of one attempt by HTTP status -> (attempts made with
+# retry_max=2 when every answer has that status, spooled afterwards).
+STATUS_POLICY = [
+    (200, 1, False), (201, 1, False), (202, 1, False), (204, 1, False),
+    (400, 1, False), (409, 1, False),
+    (401, 3, True), (403, 3, True), (404, 3, True), (413, 3, True),
+    (429, 3, True), (500, 3, True), (502, 3, True), (503, 3, True),
+]
+
+
+@pytest.mark.parametrize("status,attempts,kept", STATUS_POLICY)
+def test_status_policy_table(fake_api, make_conf, spool, status, attempts,
+                             kept):
+    fake_api.default_status = status
+    sender, sleeps = _notifier(make_conf(fake_api.endpoint), spool,
+                               retry_max=2)
+    assert sender.send(_notification()) is (not kept)
+    assert len(fake_api.requests) == attempts
+    assert sleeps.calls == [7] * (attempts - 1)
+    assert len(spool.entries()) == (1 if kept else 0)

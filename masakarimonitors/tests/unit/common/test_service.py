@@ -172,3 +172,20 @@ def test_manager_stop_spools_unsent_notifications(make_conf, tmp_path):
     mgr.stop()
     [entry] = spool.entries()
     assert spool.load(entry)["hostname"] == "h"
+
+
+def test_reload_with_an_invalid_value_stops_with_status_1(make_conf):
+    conf = make_conf(host={"monitoring_interval": "5"})
+    mgr = LoopManager(conf)
+    launcher, thread, result = _launch(conf, mgr)
+    assert mgr.in_main.wait(10)
+    path = conf.config_file[0]
+    with open(path) as handle:
+        text = handle.read()
+    with open(path, "w") as handle:
+        handle.write(text.replace("monitoring_interval = 5",
+                                  "monitoring_interval = often"))
+    launcher.request("reload")
+    thread.join(10)
+    assert result["status"] == 1
+    assert mgr.calls == ["init_host", "main", "stop"]

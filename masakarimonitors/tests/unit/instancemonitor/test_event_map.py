@@ -65,3 +65,37 @@ def test_dropped(key):
 
 def test_only_useful_event_ids_are_registered():
     assert em.REGISTERED_EVENT_IDS == (0, 1, 3, 4, 6, 7)
+
+
+# The table uses libvirt's numeric ABI values; check every name of spec §3.3
+# against the installed binding when there is one.
+LIBVIRT_NAMES = [
+    ("VIR_DOMAIN_EVENT_ID_LIFECYCLE", 0), ("VIR_DOMAIN_EVENT_ID_REBOOT", 1),
+    ("VIR_DOMAIN_EVENT_ID_WATCHDOG", 3), ("VIR_DOMAIN_EVENT_ID_IO_ERROR", 4),
+    ("VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON", 6),
+    ("VIR_DOMAIN_EVENT_ID_CONTROL_ERROR", 7),
+    ("VIR_DOMAIN_EVENT_SUSPENDED", 3), ("VIR_DOMAIN_EVENT_STOPPED", 5),
+    ("VIR_DOMAIN_EVENT_SHUTDOWN", 6), ("VIR_DOMAIN_EVENT_CRASHED", 8),
+    ("VIR_DOMAIN_EVENT_STARTED", 2),
+    ("VIR_DOMAIN_EVENT_SUSPENDED_IOERROR", 2),
+    ("VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG", 3),
+    ("VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR", 6),
+    ("VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN", 0),
+    ("VIR_DOMAIN_EVENT_STOPPED_DESTROYED", 1),
+    ("VIR_DOMAIN_EVENT_STOPPED_CRASHED", 2),
+    ("VIR_DOMAIN_EVENT_STOPPED_FAILED", 5),
+    ("VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED", 0),
+    ("VIR_DOMAIN_EVENT_CRASHED_PANICKED", 0),
+    ("VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED", 1),
+    ("VIR_DOMAIN_EVENT_WATCHDOG_NONE", 0),
+    ("VIR_DOMAIN_EVENT_WATCHDOG_DEBUG", 5),
+    ("VIR_DOMAIN_EVENT_IO_ERROR_REPORT", 2),
+]
+
+
+@pytest.mark.parametrize("name, value", LIBVIRT_NAMES)
+def test_numeric_values_match_libvirt(name, value):
+    libvirt = pytest.importorskip("libvirt")
+    if not hasattr(libvirt, name):
+        pytest.skip(f"{name} not in this libvirt")
+    assert getattr(libvirt, name) == value

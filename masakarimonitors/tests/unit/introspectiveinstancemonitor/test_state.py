@@ -76,3 +76,37 @@ def test_never_answering_guest_ignored_when_disabled():
 def test_transitions(start, event, end):
     journal = state.Journal(since=0.0, state=start)
     assert journal.feed(event, 1.0) == end
+
+
+# Spec §5.3, every cell: (state, input) -> next state; "-" cells of the
+# spec leave the state unchanged, except (discovery, report), which the
+# never-answering-guest fix uses.
+SPEC_TABLE = {
+    (state.DISCOVERY, state.PINGABLE): state.HEALTHY,
+    (state.DISCOVERY, state.NOT_PINGABLE): state.DISCOVERY,
+    (state.DISCOVERY, state.REPORT): state.REPORTED,
+    (state.HEALTHY, state.PINGABLE): state.HEALTHY,
+    (state.HEALTHY, state.NOT_PINGABLE): state.ERROR,
+    (state.HEALTHY, state.REPORT): state.HEALTHY,
+    (state.ERROR, state.PINGABLE): state.HEALTHY,
+    (state.ERROR, state.NOT_PINGABLE): state.ERROR,
+    (state.ERROR, state.REPORT): state.REPORTED,
+    (state.REPORTED, state.PINGABLE): state.DISCOVERY,
+    (state.REPORTED, state.NOT_PINGABLE): state.REPORTED,
+    (state.REPORTED, state.REPORT): state.REPORTED,
+}
+
+
+@pytest.mark.parametrize("key", sorted(SPEC_TABLE))
+def test_complete_transition_table(key):
+    start, event = key
+    journal = state.Journal(since=0.0, state=start)
+    assert journal.feed(event, 1.0) == SPEC_TABLE[key]
+
+
+@pytest.mark.parametrize("threshold, report_at", [(0, 3), (1, 4), (3, 6),
+                                                  (5, 8)])
+def test_report_after_threshold_plus_two_failures(threshold, report_at):
+    # One healthy ping, then failures: reported at failure threshold + 2.
+    _, reports = run([True] + [False] * 10, threshold=threshold)
+    assert reports == [report_at]

@@ -203,3 +203,35 @@ def test_main_loop_runs_until_stopped(setup):
     mgr.stop_event.wait = wait
     mgr.main()
     assert cycles == [1, 1, 1]
+
+
+# Spec §4.2 step 2: pre-start failure skips start and post-start of that
+# entry only; start and post-start results are ignored. (failing commands,
+# commands run in order)
+START_SEQUENCE = [
+    (set(), ["pre-start a", "start a", "post-start a",
+             "pre-start b", "start b", "post-start b"]),
+    ({"pre-start a"}, ["pre-start a",
+                       "pre-start b", "start b", "post-start b"]),
+    ({"start a"}, ["pre-start a", "start a", "post-start a",
+                   "pre-start b", "start b", "post-start b"]),
+    ({"post-start a", "start b"}, [
+        "pre-start a", "start a", "post-start a",
+        "pre-start b", "start b", "post-start b"]),
+]
+
+
+@pytest.mark.parametrize("failing, expected", START_SEQUENCE)
+def test_initial_start_sequence(setup, failing, expected):
+    from masakarimonitors.processmonitor import process_list
+    mgr, world, _, _ = setup
+    mgr.entries = process_list.parse([
+        {"process_name": f"/bin/{name}",
+         "pre_start_command": f"pre-start {name}",
+         "start_command": f"start {name}",
+         "post_start_command": f"post-start {name}",
+         "restart_command": f"restart {name}"} for name in "ab"])
+    world.failing = failing
+    mgr.start_processes()
+    assert [c for c, _ in world.commands] == expected
+    assert all(root is False for _, root in world.commands)

@@ -73,3 +73,21 @@ def test_shipped_sample_equals_the_builtin_matrix():
     sample = os.path.join(root, "etc", "masakarimonitors",
                           "matrix.yaml.sample")
     assert matrix.load(sample) == matrix.default()
+
+
+# Spec §2.3 built-in matrix, every row: (manage, tenant, storage) -> action.
+SPEC_DEFAULT_MATRIX = [
+    (("up", "up", "up"), frozenset()),
+    (("up", "up", "down"), {"recovery"}),
+    (("up", "down", "up"), frozenset()),
+    (("up", "down", "down"), {"recovery"}),
+    (("down", "up", "up"), frozenset()),
+    (("down", "up", "down"), {"recovery"}),
+    (("down", "down", "up"), frozenset()),
+    (("down", "down", "down"), {"recovery"}),
+]
+
+
+@pytest.mark.parametrize("health, action", SPEC_DEFAULT_MATRIX)
+def test_default_matrix_row(health, action):
+    assert matrix.default().actions(health) == action

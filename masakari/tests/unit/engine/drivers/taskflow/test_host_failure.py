@@ -338,3 +338,47 @@ def test_vmoves_created_in_one_call_when_the_db_api_allows(driver, nova, runtime
     run_host(driver, runtime)
     assert calls == [3]
     assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+
+
+def test_evacuations_marked_started_in_bulk_from_one_listing(driver, nova, runtime):
+    cloud(nova)
+    free = [nova.add_server("h1") for _ in range(2)]
+    held = nova.add_server("h1", locked=True)
+    original = nova.get_server
+    nova.get_server = lambda ctx, sid: nova.journal.append(("GET", sid)) or original(ctx, sid)
+    run_host(driver, runtime)
+    by_vmove = {v.uuid: v.instance_uuid for v in runtime.db.vmoves.values()}
+    groups = {
+        values.get("message"): sorted(by_vmove[u] for u in uuids)
+        for uuids, values in runtime.db.bulk_updates
+    }
+    assert groups == {"locked by masakari": sorted(free), None: [held]}
+    assert all(v["status"] == "ongoing" for _, v in runtime.db.bulk_updates)
+    first_evacuate = min(i for i, j in enumerate(nova.journal) if j[0] == "evacuate")
+    assert not [j for j in nova.journal[:first_evacuate] if j[0] == "GET"]
+    assert [j[0] for j in nova.mutations() if j[1] == held] == ["evacuate"]
+    for sid in free:
+        assert [j[0] for j in nova.mutations() if j[1] == sid] == [
+            "lock_server", "evacuate", "unlock_server"]
+    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert nova.servers[held]["locked"] is True
+    assert not any(nova.servers[s]["locked"] for s in free)
+
+
+@pytest.mark.parametrize("broken", ["db", "listing"])
+def test_bulk_start_failure_falls_back_per_instance(driver, nova, runtime, broken):
+    cloud(nova)
+    sids = [nova.add_server("h1") for _ in range(3)]
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+    if broken == "db":
+        runtime.db.vmove_update_many = fail
+    else:
+        nova.get_servers_on_host = lambda ctx, host, _real=nova.get_servers_on_host: (
+            _real(ctx, host) if not any(v for v in runtime.db.vmoves.values()) else fail())
+    run_host(driver, runtime)
+    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert sorted(j[1] for j in nova.journal if j[0] == "evacuate") == sorted(sids)
+    assert all(v.message is None for v in runtime.db.vmoves.values())
+    assert not any(nova.servers[s]["locked"] for s in sids)

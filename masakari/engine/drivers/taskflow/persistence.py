@@ -1,0 +1,68 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Taskflow persistence backend for the engine.
+
+taskflow's SQLAlchemy backend builds a new ``Connection`` - with a fresh
+``MetaData`` and table objects - for every storage call, so SQLAlchemy can
+never reuse a compiled statement: during a recovery most of the engine's
+CPU went into rebuilding tables and compiling the same UPDATE again.  Its
+connections hold no per-call state (``close`` does nothing), so one shared
+connection object per backend is equivalent and cheap.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+from taskflow.persistence import backends as tf_backends
+from taskflow.persistence.backends import impl_sqlalchemy
+
+from masakari.db import session as db_session
+
+SQL_BACKENDS = frozenset({"sqlite", "mysql", "postgresql"})
+
+
+class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
+    """SQLAlchemy backend handing out one (stateless) connection object."""
+
+    def __init__(self, conf: dict, engine: Any = None) -> None:
+        super().__init__(conf, engine=engine)
+        self._shared: impl_sqlalchemy.Connection | None = None
+        self._shared_lock = threading.Lock()
+        # Same file as the main database on SQLite: same pragmas.
+        db_session.set_sqlite_pragmas(self.engine)
+        self.engine.dispose()
+
+    def get_connection(self) -> impl_sqlalchemy.Connection:
+        with self._shared_lock:
+            if self._shared is None:
+                self._shared = super().get_connection()
+            return self._shared
+
+    def close(self) -> None:
+        with self._shared_lock:
+            self._shared = None
+        super().close()
+
+
+def fetch(url: str) -> Any:
+    """The persistence backend for ``url`` (shared-connection when SQL)."""
+    try:
+        backend_name = sa.engine.make_url(url).get_backend_name()
+    except sa.exc.ArgumentError:
+        backend_name = None
+    if backend_name in SQL_BACKENDS:
+        return SharedConnectionBackend({"connection": url})
+    return tf_backends.fetch({"connection": url})

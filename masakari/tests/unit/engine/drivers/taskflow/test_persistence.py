@@ -1,0 +1,43 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import contextlib
+
+from taskflow.persistence import models as tf_models
+from taskflow.persistence.backends import impl_memory
+
+from masakari.engine.drivers.taskflow import persistence
+
+
+def test_sql_backend_shares_one_connection_and_persists(tmp_path):
+    url = f"sqlite:///{tmp_path}/tf.sqlite"
+    backend = persistence.fetch(url)
+    try:
+        assert isinstance(backend, persistence.SharedConnectionBackend)
+        conn = backend.get_connection()
+        assert backend.get_connection() is conn
+        conn.upgrade()
+        conn.save_logbook(tf_models.LogBook("book", uuid="b1"))
+        with backend.engine.connect() as raw:
+            pragmas = [raw.exec_driver_sql(f"PRAGMA {name}").scalar()
+                       for name in ("journal_mode", "synchronous")]
+        assert pragmas == ["wal", 1]  # 1 = NORMAL
+    finally:
+        backend.close()
+    # A new backend on the same file sees what the first one wrote.
+    with contextlib.closing(persistence.fetch(url)) as again:
+        assert again.get_connection().get_logbook("b1").name == "book"
+
+
+def test_other_backends_come_from_taskflow():
+    backend = persistence.fetch("memory://")
+    assert isinstance(backend, impl_memory.MemoryBackend)
