@@ -13,9 +13,16 @@
 """VM notification events that trigger recovery (spec engine.md §6)."""
 
 # (event, vir_domain_event) pairs; everything else is ignored, case-sensitive.
+# Beyond the spec: STOPPED_CRASHED (the guest crashed and libvirt stopped it,
+# Nova's default on_crash=destroy) leaves the instance down exactly like
+# STOPPED_FAILED.  CRASHED_PANICKED / CRASHED_CRASHLOADED stay ignored: the
+# first is followed by STOPPED_CRASHED when the guest really goes down, the
+# second means the guest runs its crash kernel (kdump) and reboots itself -
+# stopping it would destroy the dump.
 RECOVERABLE_INSTANCE_EVENTS = frozenset(
     {
         ("LIFECYCLE", "STOPPED_FAILED"),
+        ("LIFECYCLE", "STOPPED_CRASHED"),
         ("QEMU_GUEST_AGENT_ERROR", "STOPPED_FAILED"),
         ("IO_ERROR", "IO_ERROR_REPORT"),
     }

@@ -129,16 +129,19 @@ def run_series(conn, name, method, path_body, count):
     report(name, samples, failures, cpu)
 
 
-def burst(url: str, hosts: range, clients: int) -> None:
+def burst(url: str, name: str, method: str, path_body, count: int,
+          clients: int) -> None:
+    """``count`` requests spread over ``clients`` keep-alive connections."""
     statuses: list[int] = []
     lock = threading.Lock()
-    chunks = [list(hosts)[i::clients] for i in range(clients)]
+    expected = {'GET': 200, 'POST': 202}[method]
+    chunks = [list(range(count))[i::clients] for i in range(clients)]
 
     def worker(chunk):
         conn = http.client.HTTPConnection(url, timeout=60)
-        for host in chunk:
-            _, status = timed(conn, 'POST', '/v1/notifications',
-                              notification(host, minute=600))
+        for i in chunk:
+            path, body = path_body(i)
+            _, status = timed(conn, method, path, body)
             with lock:
                 statuses.append(status)
         conn.close()
@@ -154,8 +157,8 @@ def burst(url: str, hosts: range, clients: int) -> None:
     cpu_end = CPU()
     cpu = None if cpu_start is None or cpu_end is None else \
         cpu_end - cpu_start
-    bad = sum(s != 202 for s in statuses)
-    print(f'{"POST burst (%d clients)" % clients:<34} '
+    bad = sum(s != expected for s in statuses)
+    print(f'{"%s (%d clients)" % (name, clients):<34} '
           f'{len(statuses) / elapsed:8.1f} req/s   failures {bad}'
           f'{cpu_text(cpu, len(statuses))}')
 
@@ -188,7 +191,14 @@ def main() -> None:
                        lambda i: ('/v1/notifications', notification(i)),
                        posts)
             conn.close()
-            burst(f'127.0.0.1:{server.port}', range(posts), args.clients)
+            address = f'127.0.0.1:{server.port}'
+            burst(address, 'GET /v1/segments', 'GET',
+                  lambda i: ('/v1/segments', None), args.requests,
+                  args.clients)
+            burst(address, 'POST burst', 'POST',
+                  lambda i: ('/v1/notifications',
+                             notification(i, minute=600)),
+                  posts, args.clients)
         finally:
             server.stop()
 

@@ -962,6 +962,22 @@ MORE = [
        '400 Bad Request', fault(), err(
            'badRequest', 400, "Malformed request URL: URL's project_id "
            "'def456' doesn't match Context's project_id 'abc123'")),
+    _x('host-update-unchanged', 'PUT', H1, '200 OK', ok(),
+       '{"host": ' + HOST1 + '}',
+       json={'host': {'reserved': False, 'name': 'host1'}}),
+    _x('notification-duplicate-of-finished', 'POST', '/v1/notifications',
+       '409 Conflict', fault(), err(
+           'conflictingRequest', 409, 'Notification received from host '
+           'host3 of type COMPUTE_HOST is duplicate.'),
+       json=notif_body(type='COMPUTE_HOST', hostname='host3', payload={
+           'event': 'STOPPED', 'host_status': 'NORMAL',
+           'cluster_status': 'OFFLINE'})),
+    _x('notification-maintenance-process', 'POST', '/v1/notifications',
+       '409 Conflict', fault(), err(
+           'conflictingRequest', 409, "Notification received from host "
+           "host2 of type 'PROCESS' is ignored as the host is already "
+           "under maintenance."),
+       json=notif_body(type='PROCESS', hostname='host2', payload=PROCESS)),
 ] + [
     _x(f'notification-time-{given}', 'POST', '/v1/notifications',
        '202 Accepted', ok(), PROCESS_CREATED.replace('GT', stored),

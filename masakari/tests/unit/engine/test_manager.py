@@ -191,20 +191,35 @@ def vm_payload(sid, event="LIFECYCLE", vir="STOPPED_FAILED"):
     return {"event": event, "vir_domain_event": vir, "instance_uuid": sid}
 
 
-def test_instance_failure_recovers_and_unlocks(manager, cloud):
+@pytest.mark.parametrize("event,vir", [
+    ("LIFECYCLE", "STOPPED_FAILED"),
+    ("QEMU_GUEST_AGENT_ERROR", "STOPPED_FAILED"),
+    ("IO_ERROR", "IO_ERROR_REPORT"),
+    ("LIFECYCLE", "STOPPED_CRASHED"),
+])
+def test_instance_failure_recovers_and_unlocks(manager, cloud, event, vir):
     _, hosts = make_segment()
     sid = cloud.add_server("h1")
-    note = make_notification(hosts["h1"], type_="VM", payload=vm_payload(sid))
+    note = make_notification(hosts["h1"], type_="VM",
+                             payload=vm_payload(sid, event, vir))
     assert manager.process(Ctx(), note.notification_uuid) == "finished"
     assert [j[0] for j in cloud.mutations()] == ["lock_server", "stop_server",
                                                  "start_server", "unlock_server"]
 
 
-def test_instance_event_not_mapped_is_ignored(manager, cloud, events):
+@pytest.mark.parametrize("event,vir", [
+    ("LIFECYCLE", "STOPPED_SHUTDOWN"),
+    ("LIFECYCLE", "CRASHED_PANICKED"),
+    ("LIFECYCLE", "CRASHED_CRASHLOADED"),
+    ("LIFECYCLE", "stopped_crashed"),
+    ("IO_ERROR", "IO_ERROR_PAUSE"),
+])
+def test_instance_event_not_mapped_is_ignored(manager, cloud, events, event,
+                                              vir):
     _, hosts = make_segment()
     sid = cloud.add_server("h1")
     note = make_notification(hosts["h1"], type_="VM",
-                             payload=vm_payload(sid, vir="STOPPED_SHUTDOWN"))
+                             payload=vm_payload(sid, event, vir))
     assert manager.process(Ctx(), note.notification_uuid) == "ignored"
     assert cloud.journal == []
     assert [e[0] for e in events] == ["notification.process.start"]
