@@ -30,6 +30,7 @@ import threading
 import time
 from typing import Any, Callable
 
+from cheroot import server as cheroot_server
 from cheroot import wsgi
 
 LOG = logging.getLogger(__name__)
@@ -39,9 +40,58 @@ MAX_THREADS = 128
 RESPAWN_BACKOFF = 1.0
 
 
+class _CoalescingWriter:
+    """Holds the first write of a response and sends it with the next.
+
+    cheroot writes and flushes the status line and headers, then the body:
+    two sends, and two wake-ups of the client, for every response.
+    """
+
+    def __init__(self, wfile: Any) -> None:
+        self.wfile = wfile
+        self.held: bytes | None = None
+        self.writes = 0
+
+    def write(self, data: bytes) -> int:
+        self.writes += 1
+        if self.writes == 1:
+            self.held = bytes(data)
+            return len(data)
+        if self.held is not None:
+            data, self.held = self.held + bytes(data), None
+        return self.wfile.write(data)
+
+    def flush_held(self) -> None:
+        if self.held is not None:
+            data, self.held = self.held, None
+            self.wfile.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wfile, name)
+
+
+class _Request(cheroot_server.HTTPRequest):
+    """An HTTP request whose response head goes out with its body."""
+
+    def respond(self) -> None:
+        real = self.conn.wfile
+        writer = _CoalescingWriter(real)
+        self.conn.wfile = writer
+        try:
+            super().respond()
+        finally:
+            self.conn.wfile = real
+            writer.flush_held()
+
+
+class _Connection(cheroot_server.HTTPConnection):
+    RequestHandlerClass = _Request
+
+
 class _Server(wsgi.Server):
     """A cheroot server that may adopt an already bound socket."""
 
+    ConnectionClass = _Connection
     inherited_socket: socket.socket | None = None
 
     def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:

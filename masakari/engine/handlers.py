@@ -196,8 +196,9 @@ def handle_compute_host(job: Job) -> Outcome:
         )
         reserved = [h.name for h in rows if h.name != host.name]
 
-    def unreserve(name: str) -> None:
-        job.update_host(db.host_get_by_name(name), {"reserved": False})
+    def unreserve(name: str, reserved: bool = False) -> None:
+        # reserved=True puts back a reserved host nothing was evacuated to.
+        job.update_host(db.host_get_by_name(name), {"reserved": reserved})
 
     return run_driver(
         lambda: job.driver.execute_host_failure(

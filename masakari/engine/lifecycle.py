@@ -152,7 +152,12 @@ class LeaseKeeper:
         self, lease: Lease, status: str, message: str | None = None
     ) -> bool:
         """Store the final status if we still own the row."""
-        values: dict[str, Any] = {"status": status}
+        # updated_at from our clock, like claims and renewals: the retry
+        # backoff of an 'error' row counts from it.
+        values: dict[str, Any] = {
+            "status": status,
+            "updated_at": self.clock.utcnow().replace(microsecond=0),
+        }
         if message is not None:
             values["message"] = message[:65000]
         with lease.lock:

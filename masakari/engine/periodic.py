@@ -22,9 +22,9 @@ worker pool, never in this thread (W10, W11, W19: ages use created_at).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import logging
+import random
 import threading
 from typing import Any
 
@@ -35,12 +35,6 @@ LOG = logging.getLogger(__name__)
 UNFINISHED = ["new", "running", "error"]
 
 
-@dataclasses.dataclass
-class RetryState:
-    attempts: int
-    due: datetime.datetime
-
-
 class Periodic:
     def __init__(self, manager: Any, context_factory: Any) -> None:
         self.manager = manager
@@ -48,7 +42,8 @@ class Periodic:
         self.clock = manager.clock
         self.db = manager.db
         self.context_factory = context_factory
-        self._retries: dict[str, RetryState] = {}
+        self._next_expiry_check: datetime.datetime | None = None
+        self._check_expiry = True
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -78,6 +73,11 @@ class Periodic:
             self._thread = None
 
     def _loop(self) -> None:
+        # Engines started together (e.g. after a power cut) spread their
+        # scans instead of all hitting the database at the same moment.
+        fuzzy = max(0, int(getattr(self.conf, "periodic_fuzzy_delay", 0)))
+        if fuzzy and self.clock.sleep(random.uniform(0, fuzzy), self._stop):
+            return
         while not self._stop.is_set():
             try:
                 self.run_once()
@@ -93,10 +93,9 @@ class Periodic:
             filters={"status": UNFINISHED}
         )
         submitted = []
-        seen = set()
+        self._check_expiry = self._expiry_due(now)
         for row in rows:
             uuid = row.notification_uuid
-            seen.add(uuid)
             if self.manager.is_active(uuid):
                 continue
             action = self._decide(row, now)
@@ -104,9 +103,16 @@ class Periodic:
                 self.context_factory(), uuid
             ):
                 submitted.append(uuid)
-        for uuid in set(self._retries) - seen:
-            self._retries.pop(uuid, None)
         return submitted
+
+    def _expiry_due(self, now: datetime.datetime) -> bool:
+        """Expiry is judged every check_expired_notifications_interval."""
+        due = self._next_expiry_check
+        if due is not None and now < due:
+            return False
+        interval = max(1, self.conf.check_expired_notifications_interval)
+        self._next_expiry_check = now + datetime.timedelta(seconds=interval)
+        return True
 
     def _age(self, row: Any, now: datetime.datetime) -> float:
         return (now - (row.created_at or now)).total_seconds()
@@ -119,6 +125,7 @@ class Periodic:
         )
         if (
             orphaned
+            and self._check_expiry
             and self._age(row, now) > conf.notifications_expired_interval
         ):
             self._fail(
@@ -139,29 +146,29 @@ class Periodic:
         return self._decide_retry(row, now)
 
     def _decide_retry(self, row: Any, now: datetime.datetime) -> str:
+        """Retry after backoff * 2**retries since the row entered 'error'.
+
+        Both inputs survive a restart: the retry count lives with the
+        driver (the taskflow logbook), the time is the row's updated_at.
+        """
         conf = self.conf
-        state = self._retries.get(row.notification_uuid)
-        if state is None:
-            state = RetryState(
-                0,
-                now
-                + datetime.timedelta(seconds=conf.notification_retry_backoff),
-            )
-            self._retries[row.notification_uuid] = state
-        if now < state.due:
+        driver = self.manager.driver
+        uuid = row.notification_uuid
+        retries = driver.get_retry_count(uuid)
+        since = row.updated_at or row.created_at or now
+        due = since + datetime.timedelta(
+            seconds=conf.notification_retry_backoff * (2**retries)
+        )
+        if now < due:
             return "wait"
-        if state.attempts >= conf.notification_max_retries:
+        if retries >= conf.notification_max_retries:
             self._fail(
                 row,
-                f"still failing after {state.attempts} retries: "
+                f"still failing after {retries} retries: "
                 f"{row.message or ''}".strip(),
             )
-            self._retries.pop(row.notification_uuid, None)
             return "failed"
-        state.attempts += 1
-        state.due = now + datetime.timedelta(
-            seconds=conf.notification_retry_backoff * (2**state.attempts)
-        )
+        driver.set_retry_count(uuid, retries + 1)
         return "run"
 
     def _fail(self, row: Any, message: str) -> None:

@@ -113,7 +113,10 @@ def bare_script(args) -> float:
         client.services.force_down(service.id, True)
         with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
             list(pool.map(lambda s: client.servers.evacuate(s.id), servers))
+        deadline = time.monotonic() + 600
         while not all_moved(sim, servers):
+            if time.monotonic() > deadline:
+                raise SystemExit("bare script: servers not moved in 600 s")
             time.sleep(0.02)
         return sim.clock.now() - start
     finally:
@@ -191,7 +194,16 @@ def masakari_run(args, overrides: dict) -> float:
         )
         start = sim.clock.now()
         future = manager.submit(None, note.notification_uuid)
+        deadline = time.monotonic() + 600
         while not all_moved(sim, servers):
+            if future.done() or time.monotonic() > deadline:
+                # Recovery ended (or hung) without moving every server.
+                future.result(timeout=0 if future.done() else 1)
+                row = db_api.notification_get_by_uuid(note.notification_uuid)
+                raise SystemExit(
+                    "recovery ended with servers left behind: "
+                    f"{row.status} {row.message or ''}"
+                )
             time.sleep(0.02)
         elapsed = sim.clock.now() - start
         future.result(timeout=600)

@@ -61,3 +61,17 @@ class NotificationDriver(abc.ABC):
 
     def upgrade_backend(self, backend: str) -> None:
         """Create or upgrade the driver's own persistence (db sync)."""
+
+    # Retries of a notification in 'error' are counted here rather than in
+    # the periodic task's memory, so a restarted (or another) engine keeps
+    # counting. This default keeps them in memory; drivers with persistent
+    # state override both methods.
+    def get_retry_count(self, notification_uuid: str) -> int:
+        return self.__dict__.get("_retry_counts", {}).get(
+            notification_uuid, 0
+        )
+
+    def set_retry_count(self, notification_uuid: str, count: int) -> None:
+        self.__dict__.setdefault("_retry_counts", {})[notification_uuid] = (
+            count
+        )

@@ -37,6 +37,7 @@ from masakari.engine.drivers.taskflow import persistence
 from masakari.engine.drivers.taskflow import runtime as rt
 
 LOG = logging.getLogger(__name__)
+RETRIES = "masakari_retries"  # logbook meta key: periodic retries so far
 
 # recovery_method -> workflow kinds tried in order (spec §4.1.1).
 HOST_METHODS = {
@@ -91,6 +92,25 @@ class TaskFlowDriver(driver_base.NotificationDriver):
         with contextlib.closing(persistence.fetch(backend)) as be:
             with contextlib.closing(be.get_connection()) as conn:
                 conn.upgrade()
+
+    # -- retry counts (kept in the notification's logbook) -------------
+    def get_retry_count(self, notification_uuid: str) -> int:
+        try:
+            return int(self._book(notification_uuid).meta.get(RETRIES, 0))
+        except (TypeError, ValueError):
+            return 0
+
+    def set_retry_count(self, notification_uuid: str, count: int) -> None:
+        with self._book_lock:
+            with contextlib.closing(self.backend.get_connection()) as conn:
+                try:
+                    book = conn.get_logbook(notification_uuid)
+                except tf_exc.NotFound:
+                    book = tf_models.LogBook(
+                        notification_uuid, uuid=notification_uuid
+                    )
+                book.meta = dict(book.meta or {}, **{RETRIES: int(count)})
+                conn.save_logbook(book)
 
     # -- running flows -------------------------------------------------
     def _runtime(self, kwargs: dict, notification_uuid: str) -> rt.Runtime:

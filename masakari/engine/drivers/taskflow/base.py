@@ -102,6 +102,21 @@ class MasakariTask(task.Task):
             on_cancel=cancelled,
         )
 
+    def wait_or_fail(
+        self,
+        check: Callable[[], T | None],
+        timeout: float,
+        what: str,
+        error: type[Exception],
+        message: str,
+    ) -> T:
+        """:meth:`wait`; on timeout record ``message`` and raise ``error``."""
+        try:
+            return self.wait(check, timeout, what)
+        except exceptions.WaitTimeout as err:
+            self.update_details(message, 1.0)
+            raise error(reason=message) from err
+
     def check_cancelled(self) -> None:
         if self.runtime.cancel.is_set():
             raise exceptions.RecoveryCancelled(

@@ -21,6 +21,7 @@ confirming through one batched status poll.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime
 import logging
 import threading
@@ -66,6 +67,35 @@ def is_true(value: Any) -> bool:
 
 def is_ha_enabled(server: dict, key: str) -> bool:
     return is_true((server.get("metadata") or {}).get(key))
+
+
+RESERVED_DISABLE_REASON = (
+    "Reserved host restored by masakari: no instance was evacuated to it."
+)
+
+
+def option(group: Any, name: str, default: Any) -> Any:
+    """An option's value, or ``default`` where it is not registered."""
+    try:
+        return getattr(group, name)
+    except Exception:  # noqa: BLE001 - NoSuchOptError and friends
+        return default
+
+
+@dataclasses.dataclass
+class ReservedHostChanges:
+    """What preparing a reserved host changed, for a rollback."""
+
+    aggregates: list = dataclasses.field(default_factory=list)
+    enabled_service: Any = None
+    unreserved: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.aggregates
+            or self.enabled_service is not None
+            or self.unreserved
+        )
 
 
 def _reserved_lock(name: str) -> threading.Lock:
@@ -316,9 +346,23 @@ class EvacuateInstancesTask(base.MasakariTask):
                 raise exceptions.HostRecoveryFailureException(
                     reason=f"reserved host {reserved_host} is busy"
                 )
+            changes = ReservedHostChanges()
             try:
-                self._prepare_reserved_host(host_name, reserved_host)
-                failed = self._evacuate_all(host_name, vmoves, reserved_host)
+                try:
+                    self._prepare_reserved_host(
+                        host_name, reserved_host, changes
+                    )
+                    failed = self._evacuate_all(
+                        host_name, vmoves, reserved_host
+                    )
+                except exceptions.RecoveryCancelled:
+                    raise
+                except Exception:
+                    self._roll_back_reserved_host(reserved_host, changes)
+                    raise
+                if failed and len(failed) == len(vmoves):
+                    # Nothing landed there: the host is still spare.
+                    self._roll_back_reserved_host(reserved_host, changes)
             finally:
                 lock.release()
         else:
@@ -336,9 +380,63 @@ class EvacuateInstancesTask(base.MasakariTask):
             1.0,
         )
 
-    def _prepare_reserved_host(
-        self, host_name: str, reserved_host: str
+    def _roll_back_reserved_host(
+        self, reserved_host: str, changes: ReservedHostChanges
     ) -> None:
+        """Undo what preparing ``reserved_host`` changed (W13/W27).
+
+        Called when no instance was evacuated to it, so the next reserved
+        host (or a later recovery) finds it as the operator left it.
+        """
+        if not changes or not option(
+            self.conf.host_failure, "rollback_reserved_host", True
+        ):
+            return
+        nova, ctx = self.novaclient, self.context
+        self.update_details(
+            f"No instance was evacuated to reserved host '{reserved_host}'; "
+            "restoring it",
+            0.8,
+        )
+        steps: list[tuple[str, Any]] = [
+            (
+                f"remove it from aggregate {agg_id}",
+                lambda a=agg_id: nova.remove_host_from_aggregate(
+                    ctx, a, reserved_host
+                ),
+            )
+            for agg_id in changes.aggregates
+        ]
+        if changes.enabled_service is not None:
+            steps.append((
+                "disable its compute service",
+                lambda: nova.disable_service(
+                    ctx, changes.enabled_service, RESERVED_DISABLE_REASON
+                ),
+            ))
+        if changes.unreserved and self.update_host_method is not None:
+            steps.append((
+                "mark it reserved again",
+                lambda: self.update_host_method(reserved_host, reserved=True),
+            ))
+        for what, step in steps:
+            try:
+                step()
+            except Exception as err:  # noqa: BLE001 - best effort, go on
+                LOG.warning(
+                    "Could not %s (reserved host %s): %s",
+                    what,
+                    reserved_host,
+                    err,
+                )
+
+    def _prepare_reserved_host(
+        self,
+        host_name: str,
+        reserved_host: str,
+        changes: ReservedHostChanges | None = None,
+    ) -> None:
+        changes = changes if changes is not None else ReservedHostChanges()
         nova, ctx, conf = self.novaclient, self.context, self.conf
         if conf.host_failure.add_reserved_host_to_aggregate:
             for aggregate in nova.list_aggregates(ctx):
@@ -353,6 +451,7 @@ class EvacuateInstancesTask(base.MasakariTask):
                     nova.add_host_to_aggregate(
                         ctx, aggregate["id"], reserved_host
                     )
+                    changes.aggregates.append(aggregate["id"])
                     self.update_details(
                         f"Added host {reserved_host} to aggregate {name}", 0.3
                     )
@@ -369,8 +468,10 @@ class EvacuateInstancesTask(base.MasakariTask):
             )
         if service.get("status") != "enabled":
             nova.enable_service(ctx, service["id"])
+            changes.enabled_service = service["id"]
         if self.update_host_method is not None:
             self.update_host_method(reserved_host)
+            changes.unreserved = True
 
     def _evacuate_all(
         self, host_name: str, vmoves: list, target: str | None

@@ -96,18 +96,13 @@ class StopInstanceTask(base.MasakariTask):
                 or None
             )
 
-        try:
-            self.wait(
-                stopped,
-                conf.wait_period_after_power_off,
-                f"instance {instance_uuid} to stop",
-            )
-        except exceptions.WaitTimeout as err:
-            msg = f"Failed to stop instance {instance_uuid}"
-            self.update_details(msg, 1.0)
-            raise exceptions.InstanceRecoveryFailureException(
-                reason=msg
-            ) from err
+        self.wait_or_fail(
+            stopped,
+            conf.wait_period_after_power_off,
+            f"instance {instance_uuid} to stop",
+            exceptions.InstanceRecoveryFailureException,
+            f"Failed to stop instance {instance_uuid}",
+        )
         self.update_details(f"Stopped instance: '{instance_uuid}'", 1.0)
         return locked
 
@@ -151,18 +146,13 @@ class ConfirmInstanceActiveTask(base.MasakariTask):
                 or None
             )
 
-        try:
-            self.wait(
-                active,
-                self.conf.wait_period_after_power_on,
-                f"instance {instance_uuid} to become active",
-            )
-        except exceptions.WaitTimeout as err:
-            msg = f"Failed to start instance {instance_uuid}"
-            self.update_details(msg, 1.0)
-            raise exceptions.InstanceRecoveryFailureException(
-                reason=msg
-            ) from err
+        self.wait_or_fail(
+            active,
+            self.conf.wait_period_after_power_on,
+            f"instance {instance_uuid} to become active",
+            exceptions.InstanceRecoveryFailureException,
+            f"Failed to start instance {instance_uuid}",
+        )
         if instance_locked_by_masakari:
             nova.unlock_server(ctx, instance_uuid)
         self.update_details(

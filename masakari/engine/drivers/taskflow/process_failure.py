@@ -55,18 +55,13 @@ class ConfirmComputeNodeDisabledTask(base.MasakariTask):
             )
             return service.get("status") == "disabled" or None
 
-        try:
-            self.wait(
-                disabled,
-                self.conf.wait_period_after_service_update,
-                f"nova-compute on {host_name} to be disabled",
-            )
-        except exceptions.WaitTimeout as err:
-            msg = f"Failed to disable compute service on host: '{host_name}'"
-            self.update_details(msg, 1.0)
-            raise exceptions.ProcessRecoveryFailureException(
-                reason=msg
-            ) from err
+        self.wait_or_fail(
+            disabled,
+            self.conf.wait_period_after_service_update,
+            f"nova-compute on {host_name} to be disabled",
+            exceptions.ProcessRecoveryFailureException,
+            f"Failed to disable compute service on host: '{host_name}'",
+        )
         self.update_details(
             f"Confirmed compute service is disabled on host: '{host_name}'",
             1.0,

@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -218,3 +219,83 @@ class Deployment:
             note = note["notification"]
             return note if note["status"] in final else None
         return wait_until(done, timeout, interval=0.3, what=f"notification {uuid_}")
+
+
+class BrokerProxy:
+    """A TCP relay to the broker that a test can cut and restore.
+
+    Cutting closes every relayed connection and the listening socket, which
+    is what clients see when RabbitMQ stops, without touching the shared
+    broker other tests use.
+    """
+
+    def __init__(self, url: str) -> None:
+        scheme, rest = url.split("://", 1)
+        creds, hostport = rest.rsplit("@", 1)
+        host, _, tail = hostport.partition(":")
+        port, _, vhost = tail.partition("/")
+        self.upstream = (host, int(port))
+        self.port = free_port()
+        self.url = f"{scheme}://{creds}@127.0.0.1:{self.port}/{vhost}"
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self._server: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", self.port))
+        server.listen(64)
+        with self._lock:
+            self._server = server
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self._lock:
+            server, self._server = self._server, None
+            socks, self._socks = self._socks, []
+        if server is not None:
+            server.close()
+        for sock in socks:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    close = cut
+
+    def _accept(self, server: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(self.upstream, timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self._server is not server:
+                    client.close()
+                    upstream.close()
+                    return
+                self._socks += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

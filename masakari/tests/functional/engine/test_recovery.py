@@ -13,6 +13,7 @@
 """End to end: masakari-api + masakari-engine processes, RabbitMQ, simulator."""
 
 import collections
+import concurrent.futures
 import json
 import os
 import signal
@@ -202,3 +203,63 @@ def test_notifications_accepted_while_no_engine_runs_are_not_lost(sim, deploymen
     for uuid in accepted:
         assert deployment.wait_status(uuid, timeout=90)["status"] == "finished"
     assert all(sim.get_server(s.id).host == "h3" for s in servers.values())
+
+
+def test_broker_outage_while_notifications_arrive_loses_none(sim):
+    """RabbitMQ goes away (as seen by API and engine) while hosts fail."""
+    proxy = harness.BrokerProxy(harness.transport_url())
+    deployment = harness.Deployment(sim, extra={"DEFAULT": {
+        "transport_url": proxy.url, "notification_lease_period": 6,
+        "retry_notification_new_status_interval": 2}})
+    try:
+        deployment.start_api()
+        deployment.start_engine()
+        servers = {host: sim.add_server(host, metadata=HA) for host in ("h1", "h2")}
+        deployment.make_segment(["h1", "h2", "h3"])
+        proxy.cut()
+        sim.kill_host("h1")
+        sim.kill_host("h2")
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            posts = [pool.submit(deployment.notify_host_down, host)
+                     for host in ("h1", "h2")]
+            # Stored while the broker is away (the API's cast then waits
+            # for the broker: oslo.messaging retries a cast forever) ...
+            harness.wait_until(lambda: len(stored_notifications(deployment)) == 2,
+                               60, what="notifications stored during the outage")
+            # ... the engine picks them up without RPC and the outage lasts
+            # well into the recovery.
+            harness.wait_until(
+                lambda: set(stored_notifications(deployment).values()) - {"new"},
+                60, what="the engine to pick up notifications during the outage")
+            proxy.restore()
+            accepted = [p.result(timeout=90) for p in posts]
+        # ... and all recovered once it is back, each host exactly once.
+        for uuid in accepted:
+            assert deployment.wait_status(uuid, timeout=120)["status"] == "finished"
+        assert all(sim.get_server(s.id).host == "h3" for s in servers.values())
+        counts = collections.Counter(
+            e.path.split("/servers/")[1].split("/")[0]
+            for e in sim.journal.entries(action="evacuate"))
+        assert sorted(counts.values()) == [1, 1]
+        # The engine's RPC server is reachable again: details come over RPC.
+        details = harness.wait_until(
+            lambda: deployment.notification(accepted[0]).get(
+                "recovery_workflow_details"), 60, interval=1,
+            what="workflow details over RPC after the outage")
+        assert any(d["state"] == "SUCCESS" for d in details)
+    finally:
+        deployment.stop()
+        proxy.close()
+
+
+def stored_notifications(deployment) -> dict:
+    """notification_uuid -> status, read from the database directly."""
+    import sqlalchemy as sa
+    engine = sa.create_engine(deployment.db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT notification_uuid, status FROM notifications").all()
+    finally:
+        engine.dispose()
+    return dict(rows)

@@ -89,3 +89,65 @@ def test_serve_stops_on_sigterm(monkeypatch):
     # stop() runs once, in its own thread, and serve() waits for it.
     assert events[0] == 'prepare'
     assert sorted(events[1:]) == ['served', 'stop']
+
+
+class _Sink:
+    def __init__(self):
+        self.sends = []
+        self.bytes_written = 0
+
+    def write(self, data):
+        self.sends.append(bytes(data))
+        return len(data)
+
+
+def test_response_head_goes_out_with_the_body():
+    sink = _Sink()
+    writer = server._CoalescingWriter(sink)
+    writer.write(b'HTTP/1.1 200 OK\r\n\r\n')
+    assert sink.sends == []
+    writer.write(bytearray(b'{"a": 1}'))
+    writer.write(b'more')
+    writer.flush_held()
+    assert sink.sends == [b'HTTP/1.1 200 OK\r\n\r\n{"a": 1}', b'more']
+    assert writer.bytes_written == 0  # other attributes are the real ones
+
+
+def test_response_without_body_is_sent_at_the_end():
+    sink = _Sink()
+    writer = server._CoalescingWriter(sink)
+    writer.write(b'HTTP/1.1 204 No Content\r\n\r\n')
+    writer.flush_held()
+    writer.flush_held()
+    assert sink.sends == [b'HTTP/1.1 204 No Content\r\n\r\n']
+
+
+def test_real_server_answers_with_and_without_body():
+    import http.client
+    import threading
+
+    def app(environ, start_response):
+        if environ['PATH_INFO'] == '/empty':
+            start_response('204 No Content', [])
+            return []
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'one', b'two']
+
+    conf = _conf(masakari_api_listen='127.0.0.1', masakari_api_listen_port=0)
+    srv = server.make_server(conf, app)
+    srv.prepare()
+    thread = threading.Thread(target=srv.serve, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection(*srv.bind_addr[:2], timeout=10)
+        for _ in range(2):  # keep-alive: responses stay framed
+            conn.request('GET', '/body')
+            resp = conn.getresponse()
+            assert (resp.status, resp.read()) == (200, b'onetwo')
+            conn.request('GET', '/empty')
+            resp = conn.getresponse()
+            assert (resp.status, resp.read()) == (204, b'')
+        conn.close()
+    finally:
+        srv.stop()
+        thread.join(10)

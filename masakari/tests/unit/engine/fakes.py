@@ -28,7 +28,7 @@ VM, TASK, POWER = "OS-EXT-STS:vm_state", "OS-EXT-STS:task_state", "OS-EXT-STS:po
 HOST, NODE = "OS-EXT-SRV-ATTR:host", "OS-EXT-SRV-ATTR:hypervisor_hostname"
 MUTATING = {"set_forced_down", "disable_service", "enable_service", "evacuate", "reset_state",
             "stop_server", "start_server", "lock_server", "unlock_server",
-            "add_host_to_aggregate"}
+            "add_host_to_aggregate", "remove_host_from_aggregate"}
 
 
 class FakeNova:
@@ -218,6 +218,12 @@ class FakeNova:
     def list_aggregates(self, context):
         self.gets += 1
         return [dict(a) for a in self.aggregates]
+
+    def remove_host_from_aggregate(self, context, aggregate_id, host):
+        self._record("remove_host_from_aggregate", aggregate_id, host)
+        for agg in self.aggregates:
+            if agg["id"] == aggregate_id and host in agg["hosts"]:
+                agg["hosts"].remove(host)
 
     def add_host_to_aggregate(self, context, aggregate_id, host):
         self._record("add_host_to_aggregate", aggregate_id, host)

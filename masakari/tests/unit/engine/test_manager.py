@@ -348,3 +348,73 @@ def test_one_recovery_per_host_oldest_first(manager, cloud, clock):
     db_api.notification_update(first.notification_uuid, {"status": "finished"})
     assert manager.process(Ctx(), second.notification_uuid) == "finished"
     assert cloud.servers[sid][fakes.HOST] != "h1"
+
+
+@pytest.mark.parametrize("fuzzy,first_sleeps", [(0, []), (20, [7.5])])
+def test_periodic_first_scan_after_a_random_fuzzy_delay(manager, clock, conf, monkeypatch,
+                                                        fuzzy, first_sleeps):
+    conf.set_override("periodic_fuzzy_delay", fuzzy)
+    monkeypatch.setattr(periodic_mod.random, "uniform",
+                        lambda low, high: (low, high) == (0, 20) and 7.5)
+    periodic = periodic_mod.Periodic(manager, Ctx)
+    scans = []
+
+    def scan():
+        scans.append(clock.monotonic())
+        periodic._stop.set()
+    periodic.run_once = scan
+    start = clock.monotonic()
+    periodic._loop()
+    assert clock.slept[:len(first_sleeps)] == first_sleeps
+    assert scans == [start + sum(first_sleeps)]
+
+
+def test_periodic_expiry_checked_every_interval(manager, cloud, clock, conf):
+    conf.set_override("check_expired_notifications_interval", 300)
+    conf.set_override("notification_retry_backoff", 86400)   # no retry meanwhile
+    _, hosts = make_segment()
+    periodic = periodic_mod.Periodic(manager, Ctx)
+    old = datetime.timedelta(seconds=conf.notifications_expired_interval + 1)
+    first = make_notification(hosts["h1"], status="error", created_at=clock.utcnow() - old)
+    periodic.run_once()
+    assert status(first) == "failed"
+    second = make_notification(hosts["h2"], status="error", created_at=clock.utcnow() - old)
+    db_api.notification_update(second.notification_uuid, {"updated_at": clock.utcnow()})
+    clock.advance(299)
+    periodic.run_once()
+    assert status(second) == "error"      # next expiry check not due yet
+    clock.advance(2)
+    periodic.run_once()
+    assert status(second) == "failed"
+
+
+def test_periodic_retry_count_survives_a_restart(conf, clock, cloud, db, tmp_path):  # noqa: F811
+    """A new engine (new driver, new periodic task) keeps counting retries."""
+    conf.set_override("notification_max_retries", 2)
+    backend = f"sqlite:///{tmp_path}/taskflow.sqlite"
+    _, hosts = make_segment()
+    cloud.services.pop("h1")       # every recovery attempt fails
+    note = make_notification(hosts["h1"], status="error", created_at=clock.utcnow())
+
+    def engine():
+        driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud, backend_url=backend)
+        mgr = manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock,
+                                          emit=lambda *a, **k: None)
+        return mgr, periodic_mod.Periodic(mgr, Ctx)
+
+    backoff = conf.notification_retry_backoff
+    for retries_before in (0, 1):
+        mgr, periodic = engine()           # a fresh engine every time
+        assert mgr.driver.get_retry_count(note.notification_uuid) == retries_before
+        clock.advance(backoff * 2 ** retries_before + 1)
+        assert periodic.run_once() == [note.notification_uuid]
+        _wait_idle(mgr)
+        mgr.stop(0)
+        assert status(note) == "error"
+    mgr, periodic = engine()
+    clock.advance(backoff * 4 + 1)
+    assert periodic.run_once() == []
+    assert status(note) == "failed"
+    assert "after 2 retries" in db_api.notification_get_by_uuid(
+        note.notification_uuid).message
+    mgr.stop(0)
