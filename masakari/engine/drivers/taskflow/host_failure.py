@@ -137,19 +137,42 @@ class DisableComputeServiceTask(base.MasakariTask):
                     host_name,
                     err,
                 )
-        if service.get("status") != "disabled":
-            service = (
-                nova.disable_service(
-                    ctx,
-                    service["id"],
-                    conf.host_failure.service_disable_reason,
-                )
-                or service
-            )
+        service = self._disable(service, host_name)
         self._wait_until_down(host_name, service)
+        if service.get("status") != "disabled":
+            # The first attempt timed out while Nova still believed the host
+            # up (nova-api waits on an RPC to the dead host); now it is down
+            # and Nova answers at once.
+            self._disable(service, host_name, final=True)
         self.update_details(
             f"Disabled compute service on host: '{host_name}'", 1.0
         )
+
+    def _disable(
+        self, service: dict, host_name: str, final: bool = False
+    ) -> dict:
+        if service.get("status") == "disabled":
+            return service
+        nova, ctx = self.novaclient, self.context
+        try:
+            return (
+                nova.disable_service(
+                    ctx,
+                    service["id"],
+                    self.conf.host_failure.service_disable_reason,
+                )
+                or dict(service, status="disabled")
+            )
+        except cexc.ComputeUnavailable as err:
+            if final:
+                raise
+            LOG.warning(
+                "Disabling nova-compute on %s failed (%s); retrying once "
+                "Nova reports it down",
+                host_name,
+                err,
+            )
+            return service
 
     def _wait_until_down(self, host_name: str, service: dict) -> None:
         if _is_down(service):

@@ -215,3 +215,14 @@ def test_instance_outcome_status_and_event(manager, cloud, events, setup, expect
                                       "vir_domain_event": "STOPPED_FAILED"})
     assert process(manager, note) == expected
     assert events[-1][0] == last_event
+
+
+def test_nothing_to_evacuate_is_finished_with_host_left_disabled(manager, cloud):
+    """§4.1.4 step 4: Skip -> finished; host stays on maintenance, service
+    disabled (the engine never re-enables it, §3.8)."""
+    _, hosts = make_segment()
+    note = make_notification(hosts["h1"])
+    assert process(manager, note) == "finished"
+    assert db_api.host_get_by_name("h1").on_maintenance is True
+    assert cloud.services["h1"]["status"] == "disabled"
+    assert not [j for j in cloud.mutations() if j[0] == "enable_service"]

@@ -458,3 +458,32 @@ def test_reserved_host_rollback_can_be_disabled(driver, nova, runtime, conf):
     assert calls == [("r1", False), ("r2", False)]
     assert not [j for j in nova.journal if j[0] == "remove_host_from_aggregate"]
     assert nova.services["r1"]["status"] == "enabled"
+
+
+def test_disable_timing_out_while_nova_thinks_host_up_is_retried_once_down(
+        driver, nova, runtime, clock, conf):
+    from masakari.compute import exceptions as cexc
+    cloud(nova)
+    nova.kill_host("h1")
+    sid = nova.add_server("h1")
+    nova.fail("disable_service", "h1", cexc.ComputeUnavailable(
+        method="PUT", url="x", reason="timed out"))
+    run_host(driver, runtime, fenced=False)
+    disables = [j for j in nova.journal if j[0] == "disable_service"]
+    assert len(disables) == 2
+    assert nova.services["h1"]["status"] == "disabled"
+    assert nova.down_after <= sum(clock.slept)
+    assert nova.servers[sid][fakes.HOST] == "h2"
+
+
+def test_disable_failing_again_after_down_fails_the_recovery(driver, nova, runtime):
+    from masakari.compute import exceptions as cexc
+    cloud(nova)
+    nova.kill_host("h1")
+    nova.add_server("h1")
+    for _ in range(2):
+        nova.fail("disable_service", "h1", cexc.ComputeUnavailable(
+            method="PUT", url="x", reason="timed out"))
+    with pytest.raises(Exception, match="timed out"):
+        run_host(driver, runtime, fenced=False)
+    assert not [j for j in nova.journal if j[0] == "evacuate"]
