@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 import socket
 import ssl
@@ -38,6 +39,14 @@ LOG = logging.getLogger(__name__)
 MIN_THREADS = 8
 MAX_THREADS = 128
 RESPAWN_BACKOFF = 1.0
+# A worker that just answered a keep-alive request waits this long for the
+# client's next request before handing the connection back to cheroot's
+# selector thread; a sequential client is then served by one thread
+# without two thread hand-offs per request.
+KEEPALIVE_LINGER = 0.05
+# Requests served in a row on one connection before it goes back to the
+# selector (fairness towards other connections waiting for a thread).
+KEEPALIVE_BATCH = 100
 
 
 class _CoalescingWriter:
@@ -87,6 +96,30 @@ class _Request(cheroot_server.HTTPRequest):
 class _Connection(cheroot_server.HTTPConnection):
     RequestHandlerClass = _Request
 
+    def communicate(self) -> bool:
+        """Serve up to KEEPALIVE_BATCH requests that follow each other
+        closely; return whether the connection stays open."""
+        keep = False
+        for _ in range(KEEPALIVE_BATCH):
+            keep = super().communicate()
+            if not keep or not self.server.ready or \
+                    not self._next_request_soon():
+                break
+        return keep
+
+    def _next_request_soon(self) -> bool:
+        if self.rfile.has_data():
+            return True
+        pending = getattr(self.socket, 'pending', None)
+        if pending is not None and pending():
+            return True
+        try:
+            readable, _, _ = select.select([self.socket], [], [],
+                                           KEEPALIVE_LINGER)
+        except (OSError, ValueError):
+            return False
+        return bool(readable)
+
 
 class _Server(wsgi.Server):
     """A cheroot server that may adopt an already bound socket."""
@@ -120,6 +153,8 @@ def listen_socket(host: str, port: int, backlog: int = 128
     family, socktype, proto, _, addr = info[0]
     sock = socket.socket(family, socktype, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: no Nagle delay on small responses.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(addr)
     sock.listen(backlog)
     sock.set_inheritable(True)

@@ -18,6 +18,7 @@ marker row in that order.  NULLs sort as the smallest value on every backend
 so the order (and thus paging) is the same on SQLite, MySQL and PostgreSQL.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,16 +56,39 @@ def resolve_sort(model: type, sort_keys: Sequence[str] | None,
     return order
 
 
-def column_keys(model: type) -> set[str]:
-    """Mapped column attributes (relationships are not sortable)."""
-    return {attr.key for attr in sa.inspect(model).column_attrs}
+@functools.cache
+def column_keys(model: type) -> frozenset[str]:
+    """Mapped column attributes (relationships are not sortable).
+
+    Mappings are fixed once the models are imported, so this is computed
+    once per model (it runs on every list and update call).
+    """
+    return frozenset(attr.key for attr in sa.inspect(model).column_attrs)
+
+
+@functools.cache
+def _enums(model: type, column: str) -> frozenset[str] | None:
+    enums = getattr(sa.inspect(model).columns[column].type, "enums", None)
+    return None if enums is None else frozenset(enums)
 
 
 def _nullable(col) -> bool:
     return bool(getattr(col, "nullable", True)) and not col.primary_key
 
 
-def order_by_clauses(model: type, order: list[tuple[str, str]]) -> list:
+def order_by_clauses(model: type, order: Sequence[tuple[str, str]]
+                     ) -> tuple:
+    """ORDER BY clauses for ``order`` (NULLs first in ascending order).
+
+    SQL expression objects are immutable, so the clauses are built once
+    per (model, order) and shared by every query using that order.
+    """
+    return _order_by_clauses(model, tuple(order))
+
+
+@functools.lru_cache(maxsize=256)
+def _order_by_clauses(model: type, order: tuple[tuple[str, str], ...]
+                      ) -> tuple:
     clauses = []
     for key, direction in order:
         col = getattr(model, key)
@@ -74,7 +98,7 @@ def order_by_clauses(model: type, order: list[tuple[str, str]]) -> list:
             clauses.append(not_null.asc() if direction == "asc"
                            else not_null.desc())
         clauses.append(col.asc() if direction == "asc" else col.desc())
-    return clauses
+    return tuple(clauses)
 
 
 def _after(col, direction: str, value: Any):
@@ -151,8 +175,7 @@ def apply_filters(query, model: type, filters: dict | None,
         if kind in ("eq", "in"):
             values = (list(value) if isinstance(value, (list, tuple, set))
                       else [value])
-            enums = getattr(sa.inspect(model).columns[column].type,
-                            "enums", None)
+            enums = _enums(model, column)
             if enums is not None:
                 # PostgreSQL rejects a non-member literal for an ENUM column;
                 # such a value simply matches nothing.
