@@ -204,17 +204,29 @@ def serve(server: _Server, ready: Callable[[tuple], None] | None = None
           ) -> None:
     """Serve until SIGTERM/SIGINT, then drain and return."""
     stopper: list[threading.Thread] = []
+    # cheroot's stop() is a no-op before prepare(): a signal arriving while
+    # the worker is still starting must wait for it, or the worker would
+    # then serve forever.
+    prepared = threading.Event()
+
+    def _stop_when_prepared() -> None:
+        prepared.wait()
+        server.stop()
 
     def _stop(signum: int, frame: Any) -> None:
         if not stopper:
             LOG.info('Signal %d received, draining', signum)
-            thread = threading.Thread(target=server.stop, daemon=True)
+            thread = threading.Thread(target=_stop_when_prepared,
+                                      daemon=True)
             stopper.append(thread)
             thread.start()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    server.prepare()
+    try:
+        server.prepare()
+    finally:
+        prepared.set()
     LOG.info('masakari-api listening on %s:%s (pid %d)',
              server.bind_addr[0], server.bind_addr[1], os.getpid())
     if ready is not None:

@@ -85,6 +85,13 @@ host_failure_opts = [
                      'that order, or Nova schedules nothing to it for up to '
                      'service_down_time), then clear maintenance in '
                      'masakari.'),
+    cfg.BoolOpt('rollback_reserved_host',
+                default=True,
+                help='When no instance could be evacuated to a reserved '
+                     'host, remove it from the aggregates masakari added it '
+                     'to, disable its nova-compute again if masakari enabled '
+                     'it, and mark it reserved again, so the next recovery '
+                     'finds it as the operator left it.'),
 ]
 
 instance_failure_opts = [

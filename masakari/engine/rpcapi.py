@@ -50,7 +50,10 @@ class EngineAPI:
 
     def process_notification(self, context: Any,
                              notification_uuid: str) -> None:
-        cctxt = self.client.prepare(version='1.0')
+        # retry=1: while the broker is unreachable the cast fails fast
+        # instead of blocking the API request; the row is already committed
+        # and the engine's periodic scan picks it up.
+        cctxt = self.client.prepare(version='1.0', retry=1)
         cctxt.cast(context, 'process_notification',
                    notification_uuid=notification_uuid)
 

@@ -74,14 +74,6 @@ RESERVED_DISABLE_REASON = (
 )
 
 
-def option(group: Any, name: str, default: Any) -> Any:
-    """An option's value, or ``default`` where it is not registered."""
-    try:
-        return getattr(group, name)
-    except Exception:  # noqa: BLE001 - NoSuchOptError and friends
-        return default
-
-
 @dataclasses.dataclass
 class ReservedHostChanges:
     """What preparing a reserved host changed, for a rollback."""
@@ -411,9 +403,7 @@ class EvacuateInstancesTask(base.MasakariTask):
         Called when no instance was evacuated to it, so the next reserved
         host (or a later recovery) finds it as the operator left it.
         """
-        if not changes or not option(
-            self.conf.host_failure, "rollback_reserved_host", True
-        ):
+        if not changes or not self.conf.host_failure.rollback_reserved_host:
             return
         nova, ctx = self.novaclient, self.context
         self.update_details(

@@ -57,6 +57,7 @@ EXPECTED = [
     ('host_failure', 'service_disable_reason',
      'Masakari detected host failed.'),
     ('host_failure', 'force_down_fenced_host', True),
+    ('host_failure', 'rollback_reserved_host', True),
     ('instance_failure', 'process_all_instances', False),
     ('instance_failure', 'ha_enabled_instance_metadata_key', 'HA_Enabled'),
     ('process_failure', 'service_disable_reason',

@@ -98,7 +98,8 @@ def test_prepare_versions():
     api.process_notification(None, 'u')
     assert api.get_notification_recovery_workflow_details(None, 'u') is None
     assert calls == [
-        {'version': '1.0'},
+        # The cast must not block the API while the broker is down.
+        {'version': '1.0', 'retry': 1},
         ('process_notification', {'notification_uuid': 'u'}),
         {'version': '1.1'},
         ('get_notification_recovery_workflow_details',

@@ -92,16 +92,14 @@ def test_fresh_new_row_is_left_to_the_rpc_path(manager, cloud, clock):
     assert status(note) == "new"
 
 
-@pytest.mark.xfail(strict=True, reason="W15 + releasenote engine-lifecycle-leases: malformed "
-                   "payload ends in error; a COMPUTE_HOST payload without `event` ends "
-                   "`ignored`")
-def test_missing_event_key_is_error(manager, cloud, events):
-    """W15: upstream crashed on the missing key (left `running`)."""
+def test_missing_event_key_is_ignored(manager, cloud, events):
+    """§3.4: only host_status NORMAL with event STOPPED is acted on; a
+    COMPUTE_HOST payload without `event` is one of "anything else"."""
     _, hosts = make_segment()
     note = make_notification(hosts["h1"], payload={"host_status": "NORMAL"})  # no event
-    assert manager.process(Ctx(), note.notification_uuid) == "error"
+    assert manager.process(Ctx(), note.notification_uuid) == "ignored"
     row = db_api.notification_get_by_uuid(note.notification_uuid)
-    assert row.status == "error" and row.message
+    assert row.status == "ignored"
 
 
 def test_deleted_host_row_is_error_with_message(manager, cloud):

@@ -443,10 +443,6 @@ def test_reserved_host_kept_when_some_instances_reached_it(driver, nova, runtime
 
 
 def test_reserved_host_rollback_can_be_disabled(driver, nova, runtime, conf):
-    from oslo_config import cfg
-    if "rollback_reserved_host" not in conf.host_failure:
-        conf.register_opt(cfg.BoolOpt("rollback_reserved_host", default=True),
-                          group="host_failure")
     conf.set_override("rollback_reserved_host", False, group="host_failure")
     sids, conflict = _reserved_setup(nova, conf)
     for sid in sids:
