@@ -240,6 +240,9 @@ def serve(server: _Server, ready: Callable[[tuple], None] | None = None
             server.stop()
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
 class Supervisor:
     """Forks ``workers`` children serving one shared socket."""
 
@@ -252,18 +255,30 @@ class Supervisor:
         self.stopping = False
 
     def _spawn(self) -> None:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 0
-            try:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                self.run_child()
-            except BaseException:  # noqa: BLE001
-                LOG.exception('Worker failed')
-                code = 1
-            finally:
-                os._exit(code)
-        self.children[pid] = self.clock()
+        # SIGTERM/SIGINT stay blocked from the stopping check until the
+        # child is recorded: a signal arriving in between would otherwise
+        # miss the new child (or run this supervisor's handler inside it),
+        # leaving a worker that nobody stops.
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            if self.stopping:
+                return
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                code = 0
+                try:
+                    for signum in _STOP_SIGNALS:
+                        signal.signal(signum, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_SETMASK, old)
+                    self.run_child()
+                except BaseException:  # noqa: BLE001
+                    LOG.exception('Worker failed')
+                    code = 1
+                finally:
+                    os._exit(code)
+            self.children[pid] = self.clock()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def _signal_children(self, signum: int) -> None:
         for pid in list(self.children):

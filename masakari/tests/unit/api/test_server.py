@@ -151,3 +151,113 @@ def test_real_server_answers_with_and_without_body():
     finally:
         srv.stop()
         thread.join(10)
+
+
+def test_signal_during_startup_still_stops_the_server(monkeypatch):
+    """A SIGTERM handled before prepare() returns must not be lost:
+    cheroot's stop() does nothing on a server that is not ready yet."""
+    import threading
+
+    handlers = {}
+    monkeypatch.setattr(signal, 'signal',
+                        lambda signum, handler: handlers.update(
+                            {signum: handler}))
+
+    class FakeServer:
+        bind_addr = ('127.0.0.1', 1)
+
+        def __init__(self):
+            self.ready = False
+            self.stopped = threading.Event()
+            self.stop_called = threading.Event()
+
+        def prepare(self):
+            handlers[signal.SIGTERM](signal.SIGTERM, None)
+            # Give a premature stop() the chance to happen (it must not).
+            assert not self.stop_called.wait(0.2)
+            self.ready = True
+
+        def serve(self):
+            # Serves until a stop() that found the server ready.
+            assert self.stopped.wait(10), 'never stopped'
+
+        def stop(self):
+            self.stop_called.set()
+            if self.ready:
+                self.ready = False
+                self.stopped.set()
+
+    fake = FakeServer()
+    server.serve(fake)
+    assert fake.stopped.is_set()
+
+
+def test_keepalive_requests_beyond_one_batch(monkeypatch):
+    import http.client
+    import threading
+
+    monkeypatch.setattr(server, 'KEEPALIVE_BATCH', 2)
+    served = []
+
+    def app(environ, start_response):
+        served.append(threading.get_ident())
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [environ['PATH_INFO'].encode()]
+
+    conf = _conf(masakari_api_listen='127.0.0.1', masakari_api_listen_port=0)
+    srv = server.make_server(conf, app)
+    srv.prepare()
+    thread = threading.Thread(target=srv.serve, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection(*srv.bind_addr[:2], timeout=10)
+        for i in range(5):  # crosses the batch bound twice
+            conn.request('GET', f'/{i}')
+            resp = conn.getresponse()
+            assert (resp.status, resp.read()) == (200, f'/{i}'.encode())
+        # A client going away while a worker waits for its next request
+        # frees the worker: the next connection is still served.
+        conn.close()
+        other = http.client.HTTPConnection(*srv.bind_addr[:2], timeout=10)
+        other.request('GET', '/again')
+        assert other.getresponse().read() == b'/again'
+        other.close()
+    finally:
+        srv.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert len(served) == 6
+
+
+def test_next_request_soon_sees_data_or_times_out(monkeypatch):
+    monkeypatch.setattr(server, 'KEEPALIVE_LINGER', 0.01)
+    left, right = socket.socketpair()
+    try:
+        class Reader:
+            def has_data(self):
+                return False
+
+        conn = server._Connection.__new__(server._Connection)
+        conn.socket = left
+        conn.rfile = Reader()
+        assert conn._next_request_soon() is False
+        right.sendall(b'GET / HTTP/1.1\r\n')
+        assert conn._next_request_soon() is True
+        left.close()
+        assert conn._next_request_soon() is False  # closed: no request
+    finally:
+        right.close()
+
+
+def test_supervisor_does_not_fork_once_stopping(monkeypatch):
+    forks = []
+    monkeypatch.setattr(server.os, 'fork', lambda: forks.append(1) or 4242)
+    sup = server.Supervisor(2, lambda: None)
+    sup._spawn()
+    assert sup.children == {4242: sup.children[4242]}
+    sup.stopping = True
+    sup._spawn()
+    assert len(forks) == 1
+    # The stop signals are unblocked again afterwards.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert signal.SIGTERM not in blocked and signal.SIGINT not in blocked
