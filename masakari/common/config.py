@@ -97,8 +97,10 @@ def _register_logging(conf: cfg.ConfigOpts) -> None:
         pass
     except cfg.DuplicateOptError:
         pass
-    log.set_defaults(default_log_levels=log.get_default_log_levels() +
-                     _DEFAULT_LOG_LEVELS)
+    levels = log.get_default_log_levels()
+    # Idempotent: parse_args may run more than once in one process.
+    log.set_defaults(default_log_levels=levels + [
+        level for level in _DEFAULT_LOG_LEVELS if level not in levels])
 
 
 def setup_logging(conf: cfg.ConfigOpts | None = None) -> None:

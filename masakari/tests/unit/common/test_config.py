@@ -53,3 +53,12 @@ def test_lib_defaults_cors_and_database():
     assert connection.default == masakari_conf.database.DEFAULT_SQL_CONNECTION
     allow_headers = [o for o in cors.CORS_OPTS if o.dest == 'allow_headers'][0]
     assert 'X-Openstack-Request-Id' in allow_headers.default
+
+
+def test_log_level_defaults_are_not_repeated():
+    from oslo_log import log
+    config.parse_args(['prog'], conf=_conf(), default_config_files=[])
+    config.parse_args(['prog'], conf=_conf(), default_config_files=[])
+    levels = log.get_default_log_levels()
+    assert len(levels) == len(set(levels))
+    assert 'cheroot=WARN' in levels
