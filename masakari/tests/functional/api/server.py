@@ -116,17 +116,23 @@ class ApiServer:
 
     def stop(self, timeout: float = 20.0) -> int | None:
         proc, self.proc = self.proc, None
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                return proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait(timeout)
-        return proc.returncode
+        return terminate(proc, timeout)
 
     def log(self) -> str:
         with open(self.log_path, errors='replace') as f:
             return f.read()
+
+
+def terminate(proc: subprocess.Popen | None,
+              timeout: float) -> int | None:
+    """SIGTERM ``proc``, SIGKILL it after ``timeout``; its exit status."""
+    if proc is None:
+        return None
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait(timeout)
+    return proc.returncode

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import urllib.error
@@ -104,16 +103,7 @@ class WsgiServer:
 
     def stop(self, timeout: float = 30.0) -> int | None:
         proc, self.proc = self.proc, None
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                return proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait(timeout)
-        return proc.returncode
+        return api_server.terminate(proc, timeout)
 
     def log(self) -> str:
         with open(self.log_path, errors='replace') as f:
