@@ -21,6 +21,7 @@ with "database is locked".
 
 import contextlib
 import contextvars
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -34,6 +35,8 @@ from sqlalchemy import orm
 from masakari import exception
 
 SQLITE_BUSY_TIMEOUT_MS = 30000
+# oslo.db's "begin" listener on SQLite engines (it emits a plain BEGIN).
+OSLO_DB_BEGIN_LISTENER = "_sqlite_emit_begin"
 F = TypeVar("F", bound=Callable[..., Any])
 
 _lock = threading.Lock()
@@ -128,24 +131,26 @@ def _tune_engine(engine: sa.engine.Engine) -> None:
     set_sqlite_pragmas(engine)
 
     def on_begin(conn):
-        # oslo.db disables pysqlite's implicit BEGIN and emits its own;
-        # this is the fallback should it stop doing so.
+        # Replaces oslo.db's BEGIN listener and sends BEGIN straight to the
+        # driver: through SQLAlchemy's execute path it cost a tenth of a
+        # simple API read.  Writers take the database lock at BEGIN: a deferred
+        # transaction that read first and then writes fails at once with
+        # "database is locked" when another writer is active, whatever the
+        # busy timeout.
         if "in_transaction" not in conn.info:
-            conn.exec_driver_sql("BEGIN")
+            statement = "BEGIN IMMEDIATE" if _immediate.get() else "BEGIN"
+            try:
+                conn.connection.dbapi_connection.execute(statement)
+            except sqlite3.OperationalError as exc:
+                # Wrapped as SQLAlchemy would, so retry() recognises a
+                # lock that outlasted the busy timeout.
+                raise sa.exc.OperationalError(statement, None, exc) from exc
             conn.info["in_transaction"] = True
 
-    def before_execute(conn, cursor, statement, parameters, context,
-                       executemany):
-        # Writers take the database lock at BEGIN: a deferred transaction
-        # that read first and then writes fails at once with "database is
-        # locked" when another writer is active, whatever the busy timeout.
-        if statement == "BEGIN" and _immediate.get():
-            statement = "BEGIN IMMEDIATE"
-        return statement, parameters
-
+    for listener in list(engine.dispatch.begin):
+        if getattr(listener, "__name__", "") == OSLO_DB_BEGIN_LISTENER:
+            sa.event.remove(engine, "begin", listener)
     sa.event.listen(engine, "begin", on_begin)
-    sa.event.listen(engine, "before_cursor_execute", before_execute,
-                    retval=True)
     # Connections opened while the engine was created missed on_connect.
     engine.dispose()
     if not _is_memory(engine.url):

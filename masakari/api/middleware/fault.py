@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Callable, Iterable
-
-import webob
+from typing import Any, Callable, Iterable
 
 from masakari.api import app as v1_app
 from masakari.api import errors
@@ -37,33 +35,56 @@ MESSAGES = {
 }
 
 
-def _message(resp: webob.Response) -> str:
+def _message(status: str, body: bytes) -> str:
     try:
-        doc = json.loads(resp.body)
+        doc = json.loads(body)
         inner = doc.get('error') if isinstance(doc, dict) else None
         if isinstance(inner, dict) and isinstance(inner.get('message'), str):
             return inner['message']
-    except ValueError:
+    except (ValueError, UnicodeDecodeError):
         pass
-    return MESSAGES.get(resp.status_int) or resp.status.split(' ', 1)[-1]
+    code = int(status.split(' ', 1)[0])
+    return MESSAGES.get(code) or status.split(' ', 1)[-1]
 
 
 class FaultWrapper(base.Middleware):
+    """Plain WSGI: the inner response is buffered (API bodies are small)
+    and only rebuilt when it is an error outside the envelope."""
+
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
-        req = webob.Request(environ)
+        started: list = []
+        chunks: list[bytes] = []
+
+        def _start(status: str, headers: list, exc_info: Any = None
+                   ) -> Callable[[bytes], None]:
+            started[:] = [status, headers]
+            return chunks.append
+
         try:
-            resp = req.get_response(self.application)
+            result = self.application(environ, _start)
+            try:
+                chunks.extend(result)
+            finally:
+                close = getattr(result, 'close', None)
+                if close is not None:
+                    close()
+            if not started:
+                raise RuntimeError('the application did not start a '
+                                   'response')
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             LOG.exception('Unexpected error for %s %r',
                           environ.get('REQUEST_METHOD'),
                           environ.get('PATH_INFO'))
-            resp = v1_app.unexpected_response(exc)
-            return resp(environ, start_response)
-        if resp.status_int >= 400 and not errors.is_fault_body(resp.body):
-            new = v1_app.fault_response(
-                resp.status_int, _message(resp),
-                {k: v for k, v in resp.headers.items()
+            return v1_app.unexpected_response(exc)(environ, start_response)
+        status, headers = started
+        body = b''.join(chunks)
+        if int(status.split(' ', 1)[0]) >= 400 and \
+                not errors.is_fault_body(body):
+            resp = v1_app.fault_response(
+                int(status.split(' ', 1)[0]), _message(status, body),
+                {k: v for k, v in headers
                  if k.lower() not in ('content-type', 'content-length')})
-            resp = new
-        return resp(environ, start_response)
+            return resp(environ, start_response)
+        start_response(status, headers)
+        return [body]

@@ -1,0 +1,95 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""SQLite transaction control: writers hold the database lock from BEGIN,
+readers do not, and nothing else emits a BEGIN of its own."""
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+from masakari.db import api
+from masakari.db import migration
+from masakari.db import session as db_session
+
+
+@pytest.fixture
+def sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path}/session.db"
+    migration.db_sync(url=url, taskflow_connection=None)
+    api.configure(url)
+    yield str(tmp_path / "session.db")
+    api.dispose()
+
+
+def _can_write(path):
+    """Whether another connection can take the write lock right now."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return False
+    finally:
+        other.close()
+
+
+def test_writer_takes_the_lock_at_begin(sqlite_file):
+    with db_session.writer() as session:
+        session.execute(sa.text("SELECT 1"))
+        assert not _can_write(sqlite_file)
+    assert _can_write(sqlite_file)
+
+
+def test_reader_does_not_block_writers(sqlite_file):
+    with db_session.reader() as session:
+        session.execute(sa.text("SELECT 1"))
+        assert _can_write(sqlite_file)
+
+
+def test_only_one_begin_listener(sqlite_file):
+    engine = db_session.get_engine()
+    names = [getattr(fn, "__name__", "") for fn in engine.dispatch.begin]
+    assert db_session.OSLO_DB_BEGIN_LISTENER not in names
+    statements = []
+    sa.event.listen(engine, "before_cursor_execute",
+                    lambda *args: statements.append(args[2]))
+    api.failover_segment_create({"name": "s", "service_type": "COMPUTE",
+                                 "recovery_method": "auto"})
+    api.failover_segment_get_all_by_filters()
+    assert not [s for s in statements if s.strip().upper().startswith(
+        "BEGIN")]
+
+
+def test_lock_error_at_begin_is_an_sqlalchemy_error(sqlite_file):
+    engine = db_session.get_engine()
+    blocker = sqlite3.connect(sqlite_file, isolation_level=None)
+    try:
+        with engine.connect() as conn:
+            conn.connection.dbapi_connection.execute(
+                "PRAGMA busy_timeout = 0")
+            conn.rollback()
+            blocker.execute("BEGIN IMMEDIATE")
+            token = db_session._immediate.set(True)
+            try:
+                with pytest.raises(sa.exc.OperationalError) as caught:
+                    conn.execute(sa.text("SELECT 1"))
+            finally:
+                db_session._immediate.reset(token)
+            assert db_session._is_locked(caught.value)
+    finally:
+        if blocker.in_transaction:
+            blocker.execute("ROLLBACK")
+        blocker.close()
+        engine.dispose()
