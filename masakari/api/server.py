@@ -31,8 +31,11 @@ import threading
 import time
 from typing import Any, Callable
 
+from cheroot import makefile as cheroot_makefile
 from cheroot import server as cheroot_server
 from cheroot import wsgi
+
+from masakari.api import server_io
 
 LOG = logging.getLogger(__name__)
 
@@ -95,6 +98,13 @@ class _Request(cheroot_server.HTTPRequest):
 
 class _Connection(cheroot_server.HTTPConnection):
     RequestHandlerClass = _Request
+
+    def __init__(self, server: Any, sock: socket.socket,
+                 makefile: Callable = cheroot_makefile.MakeFile) -> None:
+        # Plain TCP gets the C-speed socket files; TLS keeps the adapter's.
+        if makefile is cheroot_makefile.MakeFile:
+            makefile = server_io.make_file
+        super().__init__(server, sock, makefile)
 
     def communicate(self) -> bool:
         """Serve up to KEEPALIVE_BATCH requests that follow each other

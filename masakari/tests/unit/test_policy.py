@@ -84,3 +84,47 @@ def test_forced_reload_and_clear_are_not_throttled(tmp_path):
     enforcer.register_default(
         oslo_policy.RuleDefault(RULE, 'role:admin'))
     assert not allowed(enforcer)
+
+
+def decided(enforcer, creds=None, target=None) -> bool:
+    return enforcer.decide(RULE, target or TARGET, creds or CREDS)
+
+
+def test_decisions_are_remembered_until_the_rules_reload(tmp_path,
+                                                         monkeypatch):
+    clock = Clock()
+    enforcer, path = make(tmp_path, clock)
+    assert not decided(enforcer)
+    evaluations = []
+    real = enforcer.authorize
+    monkeypatch.setattr(enforcer, 'authorize',
+                        lambda *a, **k: evaluations.append(a) or real(*a, **k))
+    assert not decided(enforcer)
+    assert evaluations == []  # remembered
+    path.write_text(f'"{RULE}": "role:member"\n')
+    clock.now += policy.RECHECK_INTERVAL
+    assert decided(enforcer)  # the reload dropped what was remembered
+    assert len(evaluations) == 1
+
+
+def test_decisions_depend_on_credentials_and_target(tmp_path):
+    clock = Clock()
+    enforcer, path = make(tmp_path, clock)
+    path.write_text(f'"{RULE}": "role:member and project_id:%(project_id)s"\n')
+    enforcer.load_rules(force_reload=True)
+    assert decided(enforcer)
+    assert not decided(enforcer, creds=dict(CREDS, roles=['reader']))
+    assert not decided(enforcer, target=dict(TARGET, project_id='other'))
+    assert decided(enforcer)
+    # Unhashable values are evaluated, never remembered or refused.
+    assert decided(enforcer, target=dict(TARGET, extra={'a': 1}))
+
+
+def test_unregistered_rule_is_not_decided(tmp_path):
+    enforcer, _ = make(tmp_path, Clock())
+    try:
+        enforcer.decide('os_masakari_api:no-such-rule', TARGET, CREDS)
+    except oslo_policy.PolicyNotRegistered:
+        pass
+    else:
+        raise AssertionError('an unregistered rule was decided')
