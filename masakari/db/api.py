@@ -31,6 +31,7 @@ from oslo_utils import uuidutils
 from masakari.db import listing
 from masakari.db import models
 from masakari.db import purge
+from masakari.db import records
 from masakari.db import session as db_session
 from masakari import exception
 
@@ -92,15 +93,15 @@ def _get_all(model: type, filters: dict | None,
         if limit <= 0:
             return []
     key = None if marker is not None else _frozen_filters(filters)
-    with db_session.reader() as session:
+    with db_session.read_connection() as conn:
         if key is not None:
             query = _list_statement(model, key, order, limit)
         else:
             query = _build_list_statement(model, filters, order, limit)
             if marker is not None:
                 query = query.where(listing.keyset_condition(
-                    model, list(order), _marker_row(session, model, marker)))
-        return list(session.scalars(query).unique())
+                    model, list(order), _marker_row(conn, model, marker)))
+        return records.from_rows(model, conn.execute(query).all())
 
 
 def _frozen_filters(filters: dict | None) -> tuple | None:
@@ -120,7 +121,7 @@ def _frozen_filters(filters: dict | None) -> tuple | None:
 
 def _build_list_statement(model: type, filters: dict | None, order: tuple,
                           limit: int | None):
-    query = sa.select(model).where(model.deleted == 0)
+    query = records.base_select(model).where(model.deleted == 0)
     query = listing.apply_filters(query, model, filters,
                                   _FILTER_SPECS[model])
     query = query.order_by(*listing.order_by_clauses(model, order))
@@ -138,15 +139,21 @@ def _list_statement(model: type, filters: tuple, order: tuple,
     return _build_list_statement(model, dict(filters), order, limit)
 
 
-def _marker_row(session, model: type, marker: Any):
+def _marker_row(conn, model: type, marker: Any):
     row_id = listing.marker_id(marker)
     row = None
     if row_id is not None:
-        row = session.scalars(sa.select(model).where(
-            model.id == row_id, model.deleted == 0)).first()
+        row = _read_first(conn, model, model.id == row_id)
     if row is None:
         raise exception.MarkerNotFound(marker=marker)
     return row
+
+
+def _read_first(conn, model: type, *criteria):
+    """The first live row matching, as a record (None when none)."""
+    query = records.base_select(model).where(model.deleted == 0, *criteria)
+    found = records.from_rows(model, conn.execute(query.limit(1)).all())
+    return found[0] if found else None
 
 
 def _first(session, model: type, *criteria):
@@ -159,8 +166,8 @@ def _one(model: type, not_found: exception.MasakariException, *criteria,
     """The single live row matching; ``exact`` = (column, value) is
     re-checked in Python so identifiers match case-sensitively even under
     MySQL's case-insensitive collations."""
-    with db_session.reader() as session:
-        row = _first(session, model, *criteria)
+    with db_session.read_connection() as conn:
+        row = _read_first(conn, model, *criteria)
     if row is None or (exact is not None
                        and getattr(row, exact[0]) != exact[1]):
         raise not_found

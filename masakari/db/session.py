@@ -204,6 +204,13 @@ def reader() -> Iterator[orm.Session]:
         yield session
 
 
+@contextlib.contextmanager
+def read_connection() -> Iterator[sa.engine.Connection]:
+    """A connection in a read-only transaction, without an ORM session."""
+    with _context().reader.connection.using(_Scope()) as connection:
+        yield connection
+
+
 def _is_locked(exc: Exception) -> bool:
     """SQLite lock errors that survived the busy timeout are retried."""
     text = str(exc).lower()
