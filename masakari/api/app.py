@@ -182,7 +182,11 @@ class V1Application:
 
     @staticmethod
     def _body(req: webob.Request) -> Any:
-        raw = req.body
+        try:
+            raw = req.body
+        except webob.request.DisconnectionError:
+            # The client sent less than its Content-Length and stopped.
+            raise errors.bad_request('Malformed request body') from None
         if not raw:
             return None
         try:

@@ -95,10 +95,10 @@ def strict_bool(name: str, value: str | bool) -> bool:
 def parse_datetime(value: str) -> datetime.datetime:
     """ISO 8601 to naive UTC (ValueError when unparseable)."""
     try:
-        parsed = iso8601.parse_date(value)
+        # Normalising can overflow too (0001-01-01T00:00:00+01:00).
+        return timeutils.normalize_time(iso8601.parse_date(value))
     except (iso8601.ParseError, TypeError, OverflowError) as exc:
         raise ValueError(str(exc)) from None
-    return timeutils.normalize_time(parsed)
 
 
 def filters_from(req: ApiRequest, names: tuple[str, ...],

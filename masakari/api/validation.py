@@ -24,6 +24,7 @@ from typing import Any
 
 import iso8601
 import jsonschema
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from masakari.api import errors
@@ -58,7 +59,8 @@ def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
     try:
-        iso8601.parse_date(value)
+        # A time that has no UTC equivalent is not a usable date-time.
+        timeutils.normalize_time(iso8601.parse_date(value))
     except (iso8601.ParseError, TypeError, ValueError, OverflowError):
         return False
     return True
