@@ -11,9 +11,10 @@
 # under the License.
 """The DB API: module-level functions over the main database.
 
-No request context is taken; every function opens its own transaction and
-returns ORM instances that stay usable after the session closed (a host
-comes with its ``failover_segment`` loaded by the same query).  Reads and
+No request context is taken; every function opens its own transaction.
+Reads return records (:mod:`masakari.db.records`: column values as
+attributes, a host with its ``failover_segment``); writes return the ORM
+instance they stored, usable after the session closed.  Reads and
 uniqueness checks only consider rows with ``deleted = 0``.
 """
 
@@ -143,17 +144,30 @@ def _marker_row(conn, model: type, marker: Any):
     row_id = listing.marker_id(marker)
     row = None
     if row_id is not None:
-        row = _read_first(conn, model, model.id == row_id)
+        row = _lookup(conn, model, id=row_id)
     if row is None:
         raise exception.MarkerNotFound(marker=marker)
     return row
 
 
-def _read_first(conn, model: type, *criteria):
-    """The first live row matching, as a record (None when none)."""
-    query = records.base_select(model).where(model.deleted == 0, *criteria)
-    found = records.from_rows(model, conn.execute(query.limit(1)).all())
+def _lookup(conn, model: type, **equal: Any):
+    """The first live row whose columns equal ``equal``, as a record."""
+    statement = _lookup_statement(model, tuple(sorted(equal)))
+    found = records.from_rows(model, conn.execute(
+        statement, {_LOOKUP_PREFIX + key: value
+                    for key, value in equal.items()}).all())
     return found[0] if found else None
+
+
+_LOOKUP_PREFIX = "match_"
+
+
+@functools.lru_cache(maxsize=64)
+def _lookup_statement(model: type, columns: tuple[str, ...]):
+    return records.base_select(model).where(
+        model.deleted == 0,
+        *[getattr(model, column) == sa.bindparam(_LOOKUP_PREFIX + column)
+          for column in columns]).limit(1)
 
 
 def _first(session, model: type, *criteria):
@@ -161,15 +175,15 @@ def _first(session, model: type, *criteria):
         sa.select(model).where(model.deleted == 0, *criteria)).first()
 
 
-def _one(model: type, not_found: exception.MasakariException, *criteria,
-         exact: tuple[str, Any] | None = None):
-    """The single live row matching; ``exact`` = (column, value) is
-    re-checked in Python so identifiers match case-sensitively even under
-    MySQL's case-insensitive collations."""
+def _one(model: type, not_found: exception.MasakariException,
+         exact: str | None = None, **equal: Any):
+    """The single live row whose columns equal ``equal``.  The ``exact``
+    column is re-checked in Python so identifiers match case-sensitively
+    even under MySQL's case-insensitive collations."""
     with db_session.read_connection() as conn:
-        row = _read_first(conn, model, *criteria)
+        row = _lookup(conn, model, **equal)
     if row is None or (exact is not None
-                       and getattr(row, exact[0]) != exact[1]):
+                       and getattr(row, exact) != equal[exact]):
         raise not_found
     return row
 
@@ -222,20 +236,19 @@ def failover_segment_get_all_by_filters(
 def failover_segment_get_by_id(id: int) -> models.FailoverSegment:
     row_id = listing.marker_id(id)
     return _one(models.FailoverSegment,
-                exception.FailoverSegmentNotFound(id=id),
-                models.FailoverSegment.id == (row_id or 0))
+                exception.FailoverSegmentNotFound(id=id), id=row_id or 0)
 
 
 def failover_segment_get_by_uuid(uuid: str) -> models.FailoverSegment:
     return _one(models.FailoverSegment,
-                exception.FailoverSegmentNotFound(id=uuid),
-                models.FailoverSegment.uuid == uuid, exact=("uuid", uuid))
+                exception.FailoverSegmentNotFound(id=uuid), exact="uuid",
+                uuid=uuid)
 
 
 def failover_segment_get_by_name(name: str) -> models.FailoverSegment:
     return _one(models.FailoverSegment,
                 exception.FailoverSegmentNotFoundByName(segment_name=name),
-                models.FailoverSegment.name == name)
+                name=name)
 
 
 @db_session.retry
@@ -315,13 +328,13 @@ def host_get_all_by_filters(
 
 def host_get_by_uuid(uuid: str, segment_uuid: str | None = None
                      ) -> models.Host:
-    criteria = [models.Host.uuid == uuid]
+    equal = {"uuid": uuid}
     not_found: exception.MasakariException = exception.HostNotFound(id=uuid)
     if segment_uuid is not None:
-        criteria.append(models.Host.failover_segment_id == segment_uuid)
+        equal["failover_segment_id"] = segment_uuid
         not_found = exception.HostNotFoundUnderFailoverSegment(
             host_uuid=uuid, segment_uuid=segment_uuid)
-    host = _one(models.Host, not_found, *criteria, exact=("uuid", uuid))
+    host = _one(models.Host, not_found, exact="uuid", **equal)
     if segment_uuid is not None and host.failover_segment_id != segment_uuid:
         raise not_found
     return host
@@ -329,13 +342,12 @@ def host_get_by_uuid(uuid: str, segment_uuid: str | None = None
 
 def host_get_by_id(id: int) -> models.Host:
     row_id = listing.marker_id(id)
-    return _one(models.Host, exception.HostNotFound(id=id),
-                models.Host.id == (row_id or 0))
+    return _one(models.Host, exception.HostNotFound(id=id), id=row_id or 0)
 
 
 def host_get_by_name(name: str) -> models.Host:
     return _one(models.Host, exception.HostNotFoundByName(host_name=name),
-                models.Host.name == name)
+                name=name)
 
 
 def _reload_host(session, host_id: int) -> models.Host:
@@ -409,14 +421,13 @@ def notification_get_all_by_filters(
 def notification_get_by_uuid(uuid: str) -> models.Notification:
     return _one(models.Notification,
                 exception.NotificationNotFound(id=uuid),
-                models.Notification.notification_uuid == uuid,
-                exact=("notification_uuid", uuid))
+                exact="notification_uuid", notification_uuid=uuid)
 
 
 def notification_get_by_id(id: int) -> models.Notification:
     row_id = listing.marker_id(id)
     return _one(models.Notification, exception.NotificationNotFound(id=id),
-                models.Notification.id == (row_id or 0))
+                id=row_id or 0)
 
 
 def _payload_text(payload: Any) -> Any:
@@ -446,39 +457,54 @@ def _notification_values(values: dict) -> dict:
 
 @db_session.retry
 def notification_create(values: dict, duplicate_window: int | None = None
-                        ) -> models.Notification:
+                        ) -> records.Record:
     """Insert a notification; with ``duplicate_window`` (seconds) refuse a
     duplicate (spec api.md §9.2 step 5) atomically.
 
     The source host row is locked first (``SELECT ... FOR UPDATE``; on
     SQLite the writer transaction is ``BEGIN IMMEDIATE``), so concurrent
     creates for the same host, from any process, run the check-and-insert
-    one after the other.
+    one after the other.  A Core insert: this is the API's hot write path.
     """
-    values = _notification_values(values)
-    notification = models.Notification()
-    _apply_values(notification, values)
-    with db_session.writer() as session:
-        host_name = session.execute(
-            sa.select(models.Host.name)
-            .where(models.Host.uuid == values["source_host_uuid"])
-            .order_by(models.Host.deleted)
-            .with_for_update()).scalars().first()
+    row = dict.fromkeys(records.column_keys(models.Notification))
+    row.update(created_at=models.utcnow_seconds(), deleted=0)
+    row.update(_notification_values(values))
+    unknown = set(row) - set(records.column_keys(models.Notification))
+    if unknown:
+        raise ValueError("notifications has no column(s) %s"
+                         % sorted(unknown))
+    insert = {key: value for key, value in row.items() if key != "id"}
+    with db_session.write_connection() as conn:
+        host_name = conn.execute(_SOURCE_HOST_LOCK, {
+            "uuid": values["source_host_uuid"]}).scalar()
         if duplicate_window is not None:
-            _check_duplicate(session, values, duplicate_window,
-                             host_name or values["source_host_uuid"])
-        session.add(notification)
-    return notification
+            _check_duplicate(conn, row, duplicate_window,
+                             host_name or row["source_host_uuid"])
+        result = conn.execute(_NOTIFICATION_INSERT, insert)
+        row["id"] = result.inserted_primary_key[0]
+    return records.from_values(models.Notification, row)
 
 
-def _check_duplicate(session, values: dict, window: int,
+_SOURCE_HOST_LOCK = (
+    sa.select(models.Host.name)
+    .where(models.Host.uuid == sa.bindparam("uuid"))
+    .order_by(models.Host.deleted).limit(1)
+    .with_for_update())
+_NOTIFICATION_INSERT = sa.insert(models.Notification.__table__)
+_DUPLICATE_CANDIDATES = sa.select(models.Notification.payload).where(
+    models.Notification.deleted == 0,
+    models.Notification.type == sa.bindparam("type"),
+    models.Notification.source_host_uuid == sa.bindparam("source_host_uuid"),
+    models.Notification.generated_time >= sa.bindparam("since"))
+
+
+def _check_duplicate(conn, values: dict, window: int,
                      host_name: str) -> None:
     since = values["generated_time"] - datetime.timedelta(seconds=window)
-    N = models.Notification
-    payloads = session.execute(sa.select(N.payload).where(
-        N.deleted == 0, N.type == values["type"],
-        N.source_host_uuid == values["source_host_uuid"],
-        N.generated_time >= since)).scalars()
+    payloads = conn.execute(_DUPLICATE_CANDIDATES, {
+        "type": values["type"],
+        "source_host_uuid": values["source_host_uuid"],
+        "since": since}).scalars()
     wanted = _payload_value(values.get("payload"))
     if any(_payload_value(p) == wanted for p in payloads):
         raise exception.DuplicateNotification(host=host_name,
@@ -557,11 +583,11 @@ def vmove_get_all_by_filters(
 
 def vmove_get_by_uuid(uuid: str, notification_uuid: str | None = None
                       ) -> models.VMove:
-    criteria = [models.VMove.uuid == uuid]
+    equal = {"uuid": uuid}
     if notification_uuid is not None:
-        criteria.append(models.VMove.notification_uuid == notification_uuid)
-    return _one(models.VMove, exception.VMoveNotFound(id=uuid), *criteria,
-                exact=("uuid", uuid))
+        equal["notification_uuid"] = notification_uuid
+    return _one(models.VMove, exception.VMoveNotFound(id=uuid),
+                exact="uuid", **equal)
 
 
 @db_session.retry

@@ -89,6 +89,12 @@ def _build(cls: type[Record], keys: Sequence[str], values: Iterable[Any]
     return record
 
 
+def from_values(model: type, values: dict) -> Record:
+    """A record of ``model`` with ``values`` (every column present)."""
+    cls = record_class(model)
+    return _build(cls, cls.columns, [values[key] for key in cls.columns])
+
+
 def from_rows(model: type, rows: Iterable[Sequence[Any]]) -> list[Record]:
     """Records for rows of :func:`base_select` (model)."""
     cls = record_class(model)

@@ -205,6 +205,17 @@ def reader() -> Iterator[orm.Session]:
 
 
 @contextlib.contextmanager
+def write_connection() -> Iterator[sa.engine.Connection]:
+    """A connection in a write transaction, committed on normal exit."""
+    token = _immediate.set(True)
+    try:
+        with _context().writer.connection.using(_Scope()) as connection:
+            yield connection
+    finally:
+        _immediate.reset(token)
+
+
+@contextlib.contextmanager
 def read_connection() -> Iterator[sa.engine.Connection]:
     """A connection in a read-only transaction, without an ORM session."""
     with _context().reader.connection.using(_Scope()) as connection:
