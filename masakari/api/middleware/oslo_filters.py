@@ -29,16 +29,32 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable
 
+from oslo_config import cfg
 from oslo_context import context as oslo_context
 from oslo_middleware import cors
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
 
+# What paste adds to every filter's configuration.
+_PASTE_KEYS = frozenset({'__file__', 'here'})
 _GLOBAL_ID = re.compile(request_id.ID_FORMAT)
 _RESPONSE_HEADER = request_id.HTTP_RESP_HEADER_REQUEST_ID
 
 
 class CORS(cors.CORS):
+    """Also reads ``[cors]`` from the configuration the service started
+    with (its ``--config-file``/``--config-dir``): oslo.middleware, given
+    ``oslo_config_project`` in the paste file, would load a second copy
+    from the default locations only."""
+
+    def __init__(self, application: Any, conf: Any = None) -> None:
+        if isinstance(conf, dict) and \
+                set(conf) - _PASTE_KEYS == {'oslo_config_project'} and \
+                conf['oslo_config_project'] == getattr(cfg.CONF, 'project',
+                                                       None):
+            conf = cfg.CONF
+        super().__init__(application, conf)
+
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
         if 'HTTP_ORIGIN' not in environ and \

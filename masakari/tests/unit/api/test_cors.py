@@ -22,6 +22,7 @@ import pytest
 import webob
 
 from masakari.api import loader
+from masakari.common import config
 from masakari.tests.unit.api import fakes
 
 DASHBOARD = 'http://dashboard.example'
@@ -173,3 +174,23 @@ def test_no_cors_without_allowed_origin(monkeypatch, conf, database,
     simple = send(app, 'GET', '/v1/segments', Origin=DASHBOARD)
     assert simple.status_int == 200
     assert cors_headers(simple) == {}
+
+
+def test_cors_options_come_from_the_service_config_file(
+        tmp_path, database, engine_api, nova):
+    """[cors] in the file masakari-api was started with (not only in the
+    default locations oslo.middleware would search)."""
+    path = tmp_path / 'masakari.conf'
+    path.write_text(f'[DEFAULT]\nauth_strategy = noauth2\n'
+                    f'[cors]\nallowed_origin = {DASHBOARD}\n')
+    conf = config.parse_args(['masakari-api', '--config-file', str(path)])
+    try:
+        app = loader.load_app(conf)
+        resp = send(app, 'GET', '/v1/segments', Origin=DASHBOARD)
+        assert resp.status_int == 200
+        assert resp.headers['Access-Control-Allow-Origin'] == DASHBOARD
+        assert not cors_headers(send(app, 'GET', '/v1/segments',
+                                     Origin='http://elsewhere.example'))
+    finally:
+        conf.reset()
+        conf([], default_config_files=[])
