@@ -114,9 +114,11 @@ def notification(host: int, minute: int = 0) -> bytes:
         'payload': {'event': 'STOPPED', 'host_status': 'NORMAL'}}}).encode()
 
 
-def run_series(conn, name, method, path_body, count):
+def run_series(conn, name, method, path_body, count, warmup=0):
     samples, failures = [], 0
     expected = {'GET': 200, 'POST': 202}[method]
+    for i in range(warmup):  # steady state: caches filled, code warm
+        timed(conn, method, *path_body(i))
     cpu_start = CPU()
     for i in range(count):
         path, body = path_body(i)
@@ -182,7 +184,8 @@ def main() -> None:
             conn = http.client.HTTPConnection(f'127.0.0.1:{server.port}',
                                               timeout=60)
             run_series(conn, 'GET /v1/segments', 'GET',
-                       lambda i: ('/v1/segments', None), args.requests)
+                       lambda i: ('/v1/segments', None), args.requests,
+                       warmup=100)
             run_series(conn, f'GET segment hosts ({args.hosts}+)', 'GET',
                        lambda i: (f'/v1/segments/{seg}/hosts?limit='
                                   f'{args.hosts}', None),
