@@ -76,6 +76,17 @@ class API:
         self._conf = conf
         self._adapter_factory = adapter_factory or nova_session.get_adapter
 
+    def warm_up(self) -> None:
+        """Log in to Keystone and find Nova's endpoint before the first call.
+
+        The session keeps the token, so the first recovery does not pay
+        for the login; keystoneauth renews it when it nears expiry.
+        """
+        adapter = self._adapter_factory(self._conf)
+        get_endpoint = getattr(adapter, "get_endpoint", None)
+        if get_endpoint is not None:
+            get_endpoint()
+
     # -- transport -----------------------------------------------------
     def _request(
         self,

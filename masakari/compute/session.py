@@ -19,8 +19,10 @@ requested once and re-used until it nears expiry.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import urllib.request
 from typing import Any
 
 from keystoneauth1 import adapter as ks_adapter
@@ -31,6 +33,9 @@ NOVA_MICROVERSION = "2.53"
 DEFAULT_TIMEOUT = 30
 
 _ID_LIKE = re.compile(r"^(default|[0-9a-f]{32})$")
+# CA bundles requests takes from the environment when verify is True.
+_CA_BUNDLE_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+_NETRC_FILES = (".netrc", "_netrc")
 _lock = threading.Lock()
 _cache: dict[tuple, ks_adapter.Adapter] = {}
 
@@ -98,6 +103,27 @@ def _settings(conf: Any) -> dict[str, Any]:
     }
 
 
+def environment_once(verify: bool | str) -> bool | str | None:
+    """``verify`` with requests' environment applied once, or None.
+
+    With trust_env, requests reads proxies, CA bundle and netrc from the
+    environment on every request: a scan of os.environ per call, several
+    per evacuated instance. Without proxies and netrc, the only setting it
+    would find is the CA bundle, which can as well be applied here, once;
+    None means the environment has to be read per request.
+    """
+    if urllib.request.getproxies() or os.environ.get("NETRC"):
+        return None
+    home = os.path.expanduser("~")
+    if any(os.path.exists(os.path.join(home, n)) for n in _NETRC_FILES):
+        return None
+    if verify is True:
+        for name in _CA_BUNDLE_ENV:
+            if os.environ.get(name):
+                return os.environ[name]
+    return verify
+
+
 def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
     """Create the auth plugin, session and compute adapter from settings."""
     loader = ks_loading.get_plugin_loader(settings["auth_type"] or "password")
@@ -116,9 +142,13 @@ def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
     verify: bool | str = not settings["insecure"]
     if settings["cafile"] and not settings["insecure"]:
         verify = settings["cafile"]
+    once = environment_once(verify)
     session = ks_session.Session(
-        auth=plugin, verify=verify, timeout=settings["timeout"]
+        auth=plugin,
+        verify=verify if once is None else once,
+        timeout=settings["timeout"],
     )
+    session.session.trust_env = once is None
     catalog = parse_catalog_info(settings["catalog"])
     return ks_adapter.Adapter(
         session,

@@ -142,6 +142,27 @@ class MasakariManager:
     # -- scheduling ------------------------------------------------------
     def start(self) -> None:
         self.leases.start()
+        threading.Thread(
+            target=self.warm_up, name="masakari-warm-up", daemon=True
+        ).start()
+
+    def warm_up(self) -> None:
+        """Prepare the driver (imports, Nova login) before the first failure.
+
+        Best effort: whatever fails here is done again by the first
+        recovery, which then reports the error itself.
+        """
+        warm_up = getattr(self.driver, "warm_up", None)
+        if warm_up is None:
+            return
+        try:
+            warm_up()
+        except Exception as err:  # noqa: BLE001 - see docstring
+            LOG.warning(
+                "Preparing the recovery driver failed (the first recovery "
+                "will retry): %s",
+                err,
+            )
 
     def is_active(self, notification_uuid: str) -> bool:
         with self._lock:

@@ -27,6 +27,8 @@ from typing import Any
 
 import taskflow.engines
 from taskflow import exceptions as tf_exc
+from taskflow import flow as tf_flow
+from taskflow.patterns import linear_flow
 from taskflow.persistence import models as tf_models
 from taskflow.utils import persistence_utils as p_utils
 
@@ -85,8 +87,30 @@ class TaskFlowDriver(driver_base.NotificationDriver):
         self.nova = nova_api
         self.backend = persistence.fetch(backend_url or _backend_url(conf))
         self._book_lock = threading.Lock()
+        # notification uuid -> (flow detail uuid, its tasks by atom name) of
+        # the flow this engine runs now: the details API answers progress
+        # not saved yet from there.
+        self._running: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._running_lock = threading.Lock()
         with contextlib.closing(self.backend.get_connection()) as conn:
             conn.upgrade()
+
+    def warm_up(self) -> None:
+        """Load now what the first recovery would otherwise load.
+
+        Taskflow's engine plugins (a stevedore scan and imports), the SQL
+        statements of its persistence (compiled once per process; a
+        throw-away flow runs and is deleted), the evacuation threads and
+        the Nova session's Keystone token. Errors are the caller's to log.
+        """
+        persistence.run_and_forget(
+            self.backend, linear_flow.Flow("masakari-warm-up")
+        )
+        limit = int(getattr(self.conf, "max_concurrent_evacuations", 64) or 64)
+        rt.prestart_evacuation_pool(limit)
+        warm_up = getattr(self.nova, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
 
     def upgrade_backend(self, backend: str) -> None:
         with contextlib.closing(persistence.fetch(backend)) as be:
@@ -166,12 +190,20 @@ class TaskFlowDriver(driver_base.NotificationDriver):
             book=book,
             backend=self.backend,
         )
+        notification_uuid = store["notification_uuid"]
+        running = (detail.uuid, {t.name: t for t in _tasks(flow)})
+        with self._running_lock:
+            self._running[notification_uuid] = running
         try:
             engine.run()
         except tf_exc.WrappedFailure as wrapped:
             for fail in wrapped:
                 fail.reraise()
             raise
+        finally:
+            with self._running_lock:
+                if self._running.get(notification_uuid) is running:
+                    del self._running[notification_uuid]
 
     def execute_host_failure(
         self,
@@ -265,6 +297,7 @@ class TaskFlowDriver(driver_base.NotificationDriver):
                 book = conn.get_logbook(notification_uuid)
             except tf_exc.NotFound:
                 return []
+        live = self._unsaved_progress(notification_uuid)
         details: list[dict] = []
         for flow_detail in sorted(
             book, key=lambda fd: (fd.meta or {}).get("run", 0)
@@ -274,11 +307,29 @@ class TaskFlowDriver(driver_base.NotificationDriver):
             atoms = sorted(
                 flow_detail, key=lambda ad: order.get(ad.name, len(order))
             )
+            unsaved = live.get(flow_detail.uuid, {})
             for atom in atoms:
-                entry = _progress_entry(atom)
+                entry = _progress_entry(atom, unsaved.get(atom.name))
                 if entry is not None:
                     details.append(entry)
         return details
+
+    def _unsaved_progress(
+        self, notification_uuid: str
+    ) -> dict[str, dict[str, tuple[float, list[dict]]]]:
+        """{flow detail uuid: {atom: (progress, entries)}} held in memory."""
+        with self._running_lock:
+            running = self._running.get(notification_uuid)
+        if running is None:
+            return {}
+        detail_uuid, tasks = running
+        snapshots = {}
+        for name, task in tasks.items():
+            snapshot = getattr(task, "progress_snapshot", None)
+            held = snapshot() if snapshot is not None else None
+            if held is not None:
+                snapshots[name] = held
+        return {detail_uuid: snapshots}
 
     def _atom_order(self, kind: str | None) -> dict[str, int]:
         lists = self.task_lists.get(kind or "", {})
@@ -287,17 +338,31 @@ class TaskFlowDriver(driver_base.NotificationDriver):
         return {name: i for i, name in enumerate(atom_names) if name}
 
 
-def _progress_entry(atom: Any) -> dict | None:
+def _tasks(flow: Any) -> list[Any]:
+    """Every task of a (nested) flow."""
+    found = []
+    for node, _ in flow.iter_nodes():
+        if isinstance(node, tf_flow.Flow):
+            found.extend(_tasks(node))
+        else:
+            found.append(node)
+    return found
+
+
+def _progress_entry(
+    atom: Any, unsaved: tuple[float, list[dict]] | None = None
+) -> dict | None:
     meta = atom.meta or {}
     holder = meta.get("progress_details") or {}
     entries = (holder.get("details") or {}).get("progress_details")
+    progress = meta.get("progress", holder.get("at_progress", 0.0))
+    if unsaved is not None:
+        progress, entries = unsaved
     if not entries:
         return None
     return {
         "name": atom.name,
-        "progress": float(
-            meta.get("progress", holder.get("at_progress", 0.0)) or 0.0
-        ),
+        "progress": float(progress or 0.0),
         "progress_details": [
             {k: (None if v is None else str(v)) for k, v in entry.items()}
             for entry in entries

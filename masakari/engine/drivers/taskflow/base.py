@@ -28,12 +28,24 @@ LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Longest time (clock seconds) a progress entry stays in memory only.
+# Entries are saved in one write when the task ends; a long-running task
+# also saves at this interval so another engine answering the details API
+# from storage is never far behind.
+DETAILS_SAVE_INTERVAL = 2.0
+
+
 class MasakariTask(task.Task):
     """A task with an append-only list of progress details.
 
     Constructed with keyword arguments context, novaclient and
     optionally runtime and update_host_method (custom tasks may
     accept **kwargs and ignore what they do not need).
+
+    Progress details are kept in memory while the task runs (the engine
+    running it answers the details API from there, see
+    :meth:`progress_snapshot`) and saved to taskflow storage when the task
+    ends, fails or is interrupted, instead of once per entry.
     """
 
     default_provides: Any = None
@@ -52,34 +64,73 @@ class MasakariTask(task.Task):
         kwargs.setdefault("provides", self.default_provides)
         super().__init__(**kwargs)
         self._details: list[dict] = []
-        self._details_lock = threading.Lock()
+        self._details_lock = threading.RLock()
+        self._progress = 0.0
+        self._unsaved = False
+        # None: not run by an engine (e.g. called directly): save at once.
+        self._saved_at: float | None = None
 
     @property
     def conf(self) -> Any:
         return self.runtime.conf
 
     def update_details(self, message: str, progress: float = 0.0) -> None:
-        """Append one progress entry and persist the whole list."""
+        """Append one progress entry (saved at task end, see class doc)."""
         entry = {
             "timestamp": str(self.runtime.clock.utcnow()),
             "progress": progress,
             "message": message,
         }
+        now = self.runtime.clock.monotonic()
         with self._details_lock:
             self._details.append(entry)
-            self.update_progress(progress)
+            self._progress = progress
+            self._unsaved = True
+            if (
+                self._saved_at is None
+                or now - self._saved_at >= DETAILS_SAVE_INTERVAL
+            ):
+                self.save_details()
+
+    def save_details(self) -> None:
+        """Persist the entries not saved yet (one storage write)."""
+        with self._details_lock:
+            if not self._unsaved:
+                return
+            self._unsaved = False
+            if self._saved_at is not None:
+                self._saved_at = self.runtime.clock.monotonic()
+            self.update_progress(self._progress)
+
+    def progress_snapshot(self) -> tuple[float, list[dict]] | None:
+        """(last progress, entries) if some are not in storage yet."""
+        with self._details_lock:
+            if not self._unsaved:
+                return None
+            return self._progress, list(self._details)
+
+    def pre_execute(self) -> None:
+        with self._details_lock:
+            self._saved_at = self.runtime.clock.monotonic()
+
+    def post_execute(self) -> None:
+        # Runs in a finally block while the engine still listens for
+        # progress: success, failure and cancellation all save here.
+        try:
+            self.save_details()
+        except Exception:  # noqa: BLE001 - never mask the task's outcome
+            LOG.exception("Could not save progress details of %s", self.name)
 
     def update_progress(self, progress: float) -> None:
         # The engine itself reports 0.0/1.0 on state changes; always send
         # the accumulated entries so they are never replaced by nothing.
         progress = min(max(float(progress), 0.0), 1.0)
-        self._notifier.notify(
-            task.EVENT_UPDATE_PROGRESS,
-            {
-                "progress": progress,
-                "progress_details": list(self._details),
-            },
-        )
+        with self._details_lock:
+            details = list(self._details)
+            self._notifier.notify(
+                task.EVENT_UPDATE_PROGRESS,
+                {"progress": progress, "progress_details": details},
+            )
 
     def wait(
         self, check: Callable[[], T | None], timeout: float, what: str

@@ -25,6 +25,7 @@ import dataclasses
 import datetime
 import logging
 import threading
+import time
 from typing import Any
 
 from masakari.compute import exceptions as cexc
@@ -42,6 +43,13 @@ NODE = "OS-EXT-SRV-ATTR:hypervisor_hostname"
 SHUTDOWN = 4
 TRUE_STRINGS = frozenset({"1", "t", "true", "on", "y", "yes"})
 UNFINISHED_VMOVE = ("pending", "ongoing")
+# Seconds between two checks for cancellation while waiting for a reserved
+# host another recovery uses.
+RESERVED_WAIT_SLICE = 0.2
+# A listing taken by the prepare task is re-used by the evacuate task
+# right after it when at most this old (clock seconds); older, Nova is asked
+# again.
+LISTING_MAX_AGE = 5.0
 # Marks a vmove whose instance masakari locked, so whoever finishes the
 # evacuation (this engine or the one resuming it) unlocks it.
 LOCK_MARK = "locked by masakari"
@@ -214,6 +222,7 @@ class PrepareHAEnabledInstancesTask(base.MasakariTask):
             f"Preparing instances for evacuation from host '{host_name}'"
         )
         servers = nova.get_servers_on_host(ctx, host_name)
+        self.runtime.remember_servers(host_name, servers)
         self.update_details(
             f"Total instances running on failed host '{host_name}' : "
             f"{len(servers)}",
@@ -354,13 +363,7 @@ class EvacuateInstancesTask(base.MasakariTask):
             f"'{host_name}', instance uuids are: '{','.join(ids)}'"
         )
         if reserved_host:
-            lock = _reserved_lock(reserved_host)
-            if not lock.acquire(
-                timeout=self.conf.wait_period_after_evacuation
-            ):
-                raise exceptions.HostRecoveryFailureException(
-                    reason=f"reserved host {reserved_host} is busy"
-                )
+            lock = self._acquire_reserved_host(reserved_host)
             changes = ReservedHostChanges()
             try:
                 try:
@@ -394,6 +397,36 @@ class EvacuateInstancesTask(base.MasakariTask):
             f"'{host_name}' completed",
             1.0,
         )
+
+    def _acquire_reserved_host(self, reserved_host: str) -> threading.Lock:
+        """Wait until no other recovery of this engine uses the host (W14).
+
+        Upstream failed at once when two hosts of a segment failed together
+        and raced for one reserved host. Here the second waits, at most
+        wait_period_after_evacuation seconds (it waits for the first one's
+        evacuations, which are bounded by the same option), then gives the
+        host up: the retry moves on to the next reserved host.
+        """
+        lock = _reserved_lock(reserved_host)
+        if lock.acquire(blocking=False):
+            return lock
+        timeout = self.conf.wait_period_after_evacuation
+        self.update_details(
+            f"Reserved host '{reserved_host}' is in use by another "
+            f"recovery; waiting up to {timeout} seconds for it",
+            0.1,
+        )
+        # Real time: this waits for another thread to get something done.
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_cancelled()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise exceptions.HostRecoveryFailureException(
+                    reason=f"reserved host {reserved_host} is busy"
+                )
+            if lock.acquire(timeout=min(remaining, RESERVED_WAIT_SLICE)):
+                return lock
 
     def _roll_back_reserved_host(
         self, reserved_host: str, changes: ReservedHostChanges
@@ -514,17 +547,14 @@ class EvacuateInstancesTask(base.MasakariTask):
         slots = threading.Semaphore(conf.host_failure_recovery_threads)
         evacuation = InstanceEvacuation(self, poller, host_name, target, slots)
         evacuation.prepare(vmoves)
-        workers = max(1, min(len(vmoves), conf.max_concurrent_evacuations))
         failed: list[str] = []
-        with concurrent.futures.ThreadPoolExecutor(
-            max_workers=workers, thread_name_prefix="masakari-evacuate"
-        ) as pool:
-            futures = {
-                pool.submit(evacuation.run, vmove): vmove for vmove in vmoves
-            }
-            for future in concurrent.futures.as_completed(futures):
-                if not future.result():
-                    failed.append(futures[future].instance_uuid)
+        futures = {
+            runtime.pool.submit(evacuation.run, vmove): vmove
+            for vmove in vmoves
+        }
+        for future in concurrent.futures.as_completed(futures):
+            if not future.result():
+                failed.append(futures[future].instance_uuid)
         self.check_cancelled()
         done = sorted(
             v.instance_uuid for v in vmoves if v.instance_uuid not in failed
@@ -600,12 +630,12 @@ class InstanceEvacuation:
         if bulk is None or len(vmoves) < 2:
             return
         try:
-            servers = {
-                s.get("id"): s
-                for s in task.novaclient.get_servers_on_host(
+            listing = task.runtime.recent_servers(self.source, LISTING_MAX_AGE)
+            if listing is None:
+                listing = task.novaclient.get_servers_on_host(
                     task.context, self.source
                 )
-            }
+            servers = {s.get("id"): s for s in listing}
         except Exception as err:  # noqa: BLE001 - per-instance path instead
             LOG.warning("Could not list servers on %s: %s", self.source, err)
             return

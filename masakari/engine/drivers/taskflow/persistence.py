@@ -26,8 +26,14 @@ import threading
 from typing import Any
 
 import sqlalchemy as sa
+import taskflow.engines
+from taskflow import task as tf_task
+from taskflow.patterns import linear_flow
 from taskflow.persistence import backends as tf_backends
+from taskflow.persistence import models as tf_models
 from taskflow.persistence.backends import impl_sqlalchemy
+from taskflow.persistence.backends.sqlalchemy import tables as tf_tables
+from taskflow.utils import persistence_utils as p_utils
 
 from masakari.db import session as db_session
 
@@ -66,3 +72,58 @@ def fetch(url: str) -> Any:
     if backend_name in SQL_BACKENDS:
         return SharedConnectionBackend({"connection": url})
     return tf_backends.fetch({"connection": url})
+
+
+class _ProgressTask(tf_task.Task):
+    """Stores what a recovery task stores: progress details and a result."""
+
+    def execute(self, value: str) -> str:
+        self.update_progress(0.5)
+        return value
+
+
+def run_and_forget(backend: Any, top: linear_flow.Flow) -> None:
+    """Run a one-task flow under ``top`` in ``backend``, then delete it.
+
+    Every storage statement a recovery uses is then compiled (SQLAlchemy
+    caches them per engine), so the first recovery does not pay for it.
+    """
+    book = tf_models.LogBook(top.name)
+    top.add(linear_flow.Flow("tasks").add(_ProgressTask("progress")))
+    detail = p_utils.create_flow_detail(top, book=book, backend=backend)
+    try:
+        taskflow.engines.load(
+            top,
+            store={"value": book.uuid},
+            flow_detail=detail,
+            book=book,
+            backend=backend,
+        ).run()
+        conn = backend.get_connection()
+        conn.get_logbook(book.uuid)
+    finally:
+        _delete_book(backend, book.uuid, detail.uuid)
+
+
+def _delete_book(backend: Any, book_uuid: str, detail_uuid: str) -> None:
+    engine = getattr(backend, "engine", None)
+    if engine is None:  # not SQL: taskflow's own delete is enough
+        backend.get_connection().destroy_logbook(book_uuid)
+        return
+    # taskflow's destroy_logbook relies on ON DELETE CASCADE, which SQLite
+    # does not apply (foreign keys are off): delete every level.
+    tables = tf_tables.fetch(sa.MetaData())
+    with engine.begin() as conn:
+        conn.execute(
+            tables.atomdetails.delete().where(
+                tables.atomdetails.c.parent_uuid == detail_uuid
+            )
+        )
+        conn.execute(
+            tables.flowdetails.delete().where(
+                tables.flowdetails.c.parent_uuid == book_uuid
+            )
+        )
+        conn.execute(
+            tables.logbooks.delete().where(tables.logbooks.c.uuid == book_uuid)
+        )

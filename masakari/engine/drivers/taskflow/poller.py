@@ -15,6 +15,10 @@
 Instead of one GET per instance per second, waiters register a predicate
 and a deadline; a single thread fetches all their servers in one batch per
 round and wakes each waiter whose predicate is satisfied, failed or expired.
+
+The first round comes one interval after the first waiter registered: the
+waiters are instances whose evacuation was just requested, and a round
+right away would only compete with the requests still being sent.
 """
 
 from __future__ import annotations
@@ -112,6 +116,7 @@ class BatchPoller:
 
     def _run(self) -> None:
         try:
+            self._clock.sleep(self._interval, self._cancel)
             while True:
                 waiters = self._pending()
                 if not waiters:

@@ -228,3 +228,22 @@ def test_adapter_is_shared_and_uses_microversion():
         conf.clear_override("os_privileged_user_password")
         conf.clear_override("os_privileged_user_tenant")
         nova_session.reset_cache()
+
+
+def test_warm_up_logs_in_and_resolves_the_endpoint_without_a_request():
+    api, adapter = make([])
+    resolved = []
+    adapter.get_endpoint = lambda: resolved.append(True) or "http://nova"
+    api.warm_up()
+    assert resolved == [True]
+    assert adapter.calls == []
+
+
+def test_warm_up_error_propagates_to_the_caller():
+    api, adapter = make([])
+
+    def unreachable():
+        raise ks_exc.ConnectFailure("keystone is down")
+    adapter.get_endpoint = unreachable
+    with pytest.raises(ks_exc.ConnectFailure):
+        api.warm_up()

@@ -185,7 +185,8 @@ class FakeNova:
             server[HOST], server[NODE] = targets[0], targets[0] + ".node"
             server[VM] = "stopped" if original == "stopped" else "active"
             server[POWER] = 4 if original == "stopped" else 1
-        self._pending.append((self.clock.monotonic() + self.rebuild_time, finish))
+        with self._lock:   # _tick replaces the list: never append outside the lock
+            self._pending.append((self.clock.monotonic() + self.rebuild_time, finish))
 
     def reset_state(self, context, server_id, state):
         self._record("reset_state", server_id, state)

@@ -418,3 +418,36 @@ def test_periodic_retry_count_survives_a_restart(conf, clock, cloud, db, tmp_pat
     assert "after 2 retries" in db_api.notification_get_by_uuid(
         note.notification_uuid).message
     mgr.stop(0)
+
+
+class _WarmDriver:
+    def __init__(self, error=None):
+        self.error = error
+        self.calls = threading.Event()
+
+    def warm_up(self):
+        self.calls.set()
+        if self.error is not None:
+            raise self.error
+
+
+def _bare_manager(conf, clock, driver):
+    return manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock,
+                                       emit=lambda *a, **k: None)
+
+
+def test_start_warms_the_driver_up_in_the_background(conf, clock):
+    driver = _WarmDriver()
+    mgr = _bare_manager(conf, clock, driver)
+    try:
+        mgr.start()
+        assert driver.calls.wait(5)
+    finally:
+        mgr.stop(0)
+
+
+def test_warm_up_failure_is_logged_not_raised(conf, clock, caplog):
+    mgr = _bare_manager(conf, clock, _WarmDriver(RuntimeError("keystone down")))
+    mgr.warm_up()
+    assert "keystone down" in caplog.text
+    _bare_manager(conf, clock, object()).warm_up()   # a driver without warm_up

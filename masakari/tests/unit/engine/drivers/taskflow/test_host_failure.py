@@ -365,6 +365,41 @@ def test_evacuations_marked_started_in_bulk_from_one_listing(driver, nova, runti
     assert not any(nova.servers[s]["locked"] for s in free)
 
 
+def _count_listings(nova):
+    listings = []
+    real = nova.get_servers_on_host
+    nova.get_servers_on_host = lambda ctx, host: listings.append(host) or real(ctx, host)
+    return listings
+
+
+def test_evacuate_task_reuses_the_listing_of_the_prepare_task(driver, nova, runtime):
+    cloud(nova)
+    sids = [nova.add_server("h1") for _ in range(3)]
+    listings = _count_listings(nova)
+    run_host(driver, runtime)
+    assert listings == ["h1"]
+    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert all(nova.servers[s][fakes.HOST] == "h2" for s in sids)
+
+
+def test_old_listing_is_taken_again(driver, nova, runtime, clock):
+    from masakari.engine.drivers.taskflow import host_failure
+
+    cloud(nova)
+    for _ in range(2):
+        nova.add_server("h1")
+    listings = _count_listings(nova)
+    create = runtime.db.vmove_create
+
+    def slow_create(values):
+        clock.advance(host_failure.LISTING_MAX_AGE + 1)
+        return create(values)
+    runtime.db.vmove_create = slow_create
+    run_host(driver, runtime)
+    assert listings == ["h1", "h1"]
+    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 2
+
+
 @pytest.mark.parametrize("broken", ["db", "listing"])
 def test_bulk_start_failure_falls_back_per_instance(driver, nova, runtime, broken):
     cloud(nova)
@@ -375,6 +410,7 @@ def test_bulk_start_failure_falls_back_per_instance(driver, nova, runtime, broke
     if broken == "db":
         runtime.db.vmove_update_many = fail
     else:
+        runtime.recent_servers = lambda host, max_age: None   # list again
         nova.get_servers_on_host = lambda ctx, host, _real=nova.get_servers_on_host: (
             _real(ctx, host) if not any(v for v in runtime.db.vmoves.values()) else fail())
     run_host(driver, runtime)

@@ -41,3 +41,33 @@ def test_sql_backend_shares_one_connection_and_persists(tmp_path):
 def test_other_backends_come_from_taskflow():
     backend = persistence.fetch("memory://")
     assert isinstance(backend, impl_memory.MemoryBackend)
+
+
+def test_warm_up_runs_a_flow_and_leaves_nothing_behind(tmp_path, conf):
+    from masakari.engine.drivers import taskflow as tf_driver
+
+    class Nova:
+        warmed = False
+
+        def warm_up(self):
+            Nova.warmed = True
+
+    url = f"sqlite:///{tmp_path}/tf.sqlite"
+    driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=Nova(), backend_url=url)
+    try:
+        driver.warm_up()
+        assert Nova.warmed
+        with driver.backend.engine.connect() as raw:
+            counts = [raw.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar()
+                      for table in ("logbooks", "flowdetails", "atomdetails")]
+        assert counts == [0, 0, 0]
+    finally:
+        driver.backend.close()
+
+
+def test_warm_up_on_a_memory_backend(conf):
+    from masakari.engine.drivers import taskflow as tf_driver
+
+    driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=object(), backend_url="memory://")
+    driver.warm_up()   # no Nova warm-up to call
+    assert list(driver.backend.get_connection().get_logbooks()) == []
