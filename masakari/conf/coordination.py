@@ -19,7 +19,9 @@ coordination_group = cfg.OptGroup(
     title='Coordination options',
     help='Distributed coordination through tooz. Optional: without a '
          'backend, masakari-api still detects duplicate notifications '
-         'race-free inside one database transaction.')
+         'race-free inside one database transaction, and each '
+         'masakari-engine keeps a reserved host to one recovery at a '
+         'time among its own recoveries only.')
 
 coordination_opts = [
     cfg.StrOpt('backend_url',
@@ -28,7 +30,13 @@ coordination_opts = [
                     'example etcd3+http://127.0.0.1:2379 or '
                     'redis://127.0.0.1:6379. When set, the duplicate check '
                     'of host failure notifications also runs under a '
-                    'per-hostname distributed lock.'),
+                    'per-hostname distributed lock, and masakari-engine '
+                    'holds a distributed lock per reserved host while it '
+                    'prepares and evacuates to it, so recoveries running '
+                    'in different engines never use one reserved host at '
+                    'the same time (a recovery waits up to '
+                    'wait_period_after_evacuation seconds, then takes the '
+                    'next reserved host).'),
 ]
 
 

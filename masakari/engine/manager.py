@@ -27,6 +27,7 @@ from typing import Any
 
 import oslo_messaging as messaging
 
+from masakari.common import coordination
 from masakari.engine import events
 from masakari.engine import exceptions
 from masakari.engine import handlers
@@ -246,6 +247,7 @@ class MasakariManager:
             self.leases.hand_back(lease)
         self.leases.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        coordination.stop()
 
     # -- processing one notification -------------------------------------
     def process(self, context: Any, notification_uuid: str) -> str | None:

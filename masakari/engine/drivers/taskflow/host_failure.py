@@ -28,6 +28,7 @@ import threading
 import time
 from typing import Any
 
+from masakari.common import coordination
 from masakari.compute import exceptions as cexc
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
@@ -46,6 +47,8 @@ UNFINISHED_VMOVE = ("pending", "ongoing")
 # Seconds between two checks for cancellation while waiting for a reserved
 # host another recovery uses.
 RESERVED_WAIT_SLICE = 0.2
+# Name prefix of the distributed lock of a reserved host.
+RESERVED_LOCK_PREFIX = "masakari-reserved-host-"
 # A listing taken by the prepare task is re-used by the evacuate task
 # right after it when at most this old (clock seconds); older, Nova is asked
 # again.
@@ -96,6 +99,25 @@ class ReservedHostChanges:
             or self.enabled_service is not None
             or self.unreserved
         )
+
+
+@dataclasses.dataclass
+class _ReservedHostClaim:
+    """The locks that keep a reserved host to one recovery."""
+
+    local: threading.Lock
+    shared: Any = None
+
+    def release(self) -> None:
+        try:
+            if self.shared is not None:
+                try:
+                    self.shared.release()
+                except Exception as err:  # noqa: BLE001
+                    LOG.warning("Could not release the lock of a reserved "
+                                "host: %s", err)
+        finally:
+            self.local.release()
 
 
 def _reserved_lock(name: str) -> threading.Lock:
@@ -398,35 +420,70 @@ class EvacuateInstancesTask(base.MasakariTask):
             1.0,
         )
 
-    def _acquire_reserved_host(self, reserved_host: str) -> threading.Lock:
-        """Wait until no other recovery of this engine uses the host (W14).
+    def _acquire_reserved_host(self, reserved_host: str) -> _ReservedHostClaim:
+        """Wait until no other recovery uses the host (W14, W8).
 
         Upstream failed at once when two hosts of a segment failed together
-        and raced for one reserved host. Here the second waits, at most
-        wait_period_after_evacuation seconds (it waits for the first one's
-        evacuations, which are bounded by the same option), then gives the
-        host up: the retry moves on to the next reserved host.
+        and raced for one reserved host, and its lock only covered one
+        engine. Here the second waits, at most wait_period_after_evacuation
+        seconds (it waits for the first one's evacuations, which are
+        bounded by the same option), then gives the host up: the retry
+        moves on to the next reserved host. With [coordination] backend_url
+        set the wait also covers recoveries of other engines (a tooz lock
+        per reserved host, released by the backend if its engine dies).
         """
-        lock = _reserved_lock(reserved_host)
-        if lock.acquire(blocking=False):
-            return lock
         timeout = self.conf.wait_period_after_evacuation
+        deadline = time.monotonic() + timeout
+        lock = _reserved_lock(reserved_host)
+        if not lock.acquire(blocking=False):
+            self.update_details(
+                f"Reserved host '{reserved_host}' is in use by another "
+                f"recovery; waiting up to {timeout} seconds for it",
+                0.1,
+            )
+            # Real time: this waits for another thread to get something
+            # done.
+            while True:
+                self.check_cancelled()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise exceptions.HostRecoveryFailureException(
+                        reason=f"reserved host {reserved_host} is busy"
+                    )
+                if lock.acquire(
+                    timeout=min(remaining, RESERVED_WAIT_SLICE)
+                ):
+                    break
+        try:
+            shared = coordination.distributed_lock(
+                self.conf, RESERVED_LOCK_PREFIX + reserved_host
+            )
+            if shared is not None and not shared.acquire(blocking=False):
+                self._wait_for_shared(reserved_host, shared, deadline)
+        except BaseException:
+            lock.release()
+            raise
+        return _ReservedHostClaim(lock, shared)
+
+    def _wait_for_shared(
+        self, reserved_host: str, shared: Any, deadline: float
+    ) -> None:
+        remaining = max(0.0, deadline - time.monotonic())
         self.update_details(
-            f"Reserved host '{reserved_host}' is in use by another "
-            f"recovery; waiting up to {timeout} seconds for it",
+            f"Reserved host '{reserved_host}' is in use by a recovery of "
+            f"another engine; waiting up to {int(remaining)} seconds for it",
             0.1,
         )
-        # Real time: this waits for another thread to get something done.
-        deadline = time.monotonic() + timeout
-        while True:
-            self.check_cancelled()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise exceptions.HostRecoveryFailureException(
-                    reason=f"reserved host {reserved_host} is busy"
-                )
-            if lock.acquire(timeout=min(remaining, RESERVED_WAIT_SLICE)):
-                return lock
+        try:
+            self.wait(
+                lambda: shared.acquire(blocking=False) or None,
+                remaining,
+                f"reserved host {reserved_host} to be free",
+            )
+        except exceptions.WaitTimeout:
+            raise exceptions.HostRecoveryFailureException(
+                reason=f"reserved host {reserved_host} is busy"
+            ) from None
 
     def _roll_back_reserved_host(
         self, reserved_host: str, changes: ReservedHostChanges
