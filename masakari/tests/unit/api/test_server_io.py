@@ -156,33 +156,33 @@ def _responses(sock, count):
     return bodies
 
 
-def test_pipelined_requests_in_one_packet_are_all_answered():
+def _exchange(packets, count):
+    """Send ``packets`` one by one to a real echo server; ``count``
+    response bodies."""
     srv, thread = _serve(_echo)
     try:
         with socket.create_connection(srv.bind_addr[:2], timeout=10) as sock:
-            sock.sendall(b'GET /one HTTP/1.1\r\nHost: x\r\n\r\n'
-                         b'POST /two HTTP/1.1\r\nHost: x\r\n'
-                         b'Content-Length: 5\r\n\r\nhello'
-                         b'GET /three HTTP/1.1\r\nHost: x\r\n\r\n')
-            assert _responses(sock, 3) == [b'GET /one ', b'POST /two hello',
-                                           b'GET /three ']
+            for packet in packets:
+                sock.sendall(packet)
+            return _responses(sock, count)
     finally:
         srv.stop()
         thread.join(10)
+
+
+def test_pipelined_requests_in_one_packet_are_all_answered():
+    assert _exchange([b'GET /one HTTP/1.1\r\nHost: x\r\n\r\n'
+                      b'POST /two HTTP/1.1\r\nHost: x\r\n'
+                      b'Content-Length: 5\r\n\r\nhello'
+                      b'GET /three HTTP/1.1\r\nHost: x\r\n\r\n'], 3) == [
+        b'GET /one ', b'POST /two hello', b'GET /three ']
 
 
 def test_chunked_and_slow_bodies():
-    srv, thread = _serve(_echo)
-    try:
-        with socket.create_connection(srv.bind_addr[:2], timeout=10) as sock:
-            sock.sendall(b'POST /c HTTP/1.1\r\nHost: x\r\n'
-                         b'Transfer-Encoding: chunked\r\n\r\n'
-                         b'3\r\nabc\r\n')
-            sock.sendall(b'2\r\nde\r\n0\r\n\r\n')
-            sock.sendall(b'POST /s HTTP/1.1\r\nHost: x\r\nContent-Le')
-            sock.sendall(b'ngth: 3\r\n\r\nx')
-            sock.sendall(b'yz')
-            assert _responses(sock, 2) == [b'POST /c abcde', b'POST /s xyz']
-    finally:
-        srv.stop()
-        thread.join(10)
+    assert _exchange([b'POST /c HTTP/1.1\r\nHost: x\r\n'
+                      b'Transfer-Encoding: chunked\r\n\r\n'
+                      b'3\r\nabc\r\n',
+                      b'2\r\nde\r\n0\r\n\r\n',
+                      b'POST /s HTTP/1.1\r\nHost: x\r\nContent-Le',
+                      b'ngth: 3\r\n\r\nx',
+                      b'yz'], 2) == [b'POST /c abcde', b'POST /s xyz']
