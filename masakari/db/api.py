@@ -469,7 +469,7 @@ def notification_create(values: dict, duplicate_window: int | None = None
     row = dict.fromkeys(records.column_keys(models.Notification))
     row.update(created_at=models.utcnow_seconds(), deleted=0)
     row.update(_notification_values(values))
-    unknown = set(row) - set(records.column_keys(models.Notification))
+    unknown = set(row) - listing.column_keys(models.Notification)
     if unknown:
         raise ValueError("notifications has no column(s) %s"
                          % sorted(unknown))

@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from oslo_utils import strutils
 
+from masakari.db import records
 from masakari import exception
 
 SORT_DIRS = ("asc", "desc")
@@ -58,12 +59,9 @@ def resolve_sort(model: type, sort_keys: Sequence[str] | None,
 
 @functools.cache
 def column_keys(model: type) -> frozenset[str]:
-    """Mapped column attributes (relationships are not sortable).
-
-    Mappings are fixed once the models are imported, so this is computed
-    once per model (it runs on every list and update call).
-    """
-    return frozenset(attr.key for attr in sa.inspect(model).column_attrs)
+    """Mapped column attributes (relationships are not sortable), as a set:
+    it is checked on every list and update call."""
+    return frozenset(records.column_keys(model))
 
 
 @functools.cache

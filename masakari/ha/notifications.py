@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterator
 
 from oslo_config import cfg
 
+from masakari.common import coordination
 from masakari.db import api as db
 from masakari import exception
 from masakari.ha import events
@@ -49,7 +50,6 @@ class Intake:
         self.conf = conf or cfg.CONF
         self._engine_api = engine_api
         self._engine_lock = threading.Lock()
-        self._coordinator: Any = None
         self.sleep = sleep
         self.rand = rand
 
@@ -71,28 +71,19 @@ class Intake:
             return default
 
     def _backend_url(self) -> str | None:
-        return self._opt('backend_url', None, group='coordination')
+        return coordination.backend_url(self.conf)
 
     @contextlib.contextmanager
     def _lock(self, name: str) -> Iterator[None]:
-        url = self._backend_url()
-        if not url:
+        lock = coordination.distributed_lock(self.conf, LOCK_PREFIX + name)
+        if lock is None:
             yield
             return
-        from tooz import coordination
-        with self._engine_lock:
-            if self._coordinator is None:
-                member = f'masakari-api-{id(self)}'.encode()
-                coordinator = coordination.get_coordinator(url, member)
-                coordinator.start(start_heart=True)
-                self._coordinator = coordinator
-        with self._coordinator.get_lock((LOCK_PREFIX + name).encode()):
+        with lock:
             yield
 
     def stop(self) -> None:
-        if self._coordinator is not None:
-            self._coordinator.stop()
-            self._coordinator = None
+        coordination.stop()
 
     # -- intake -----------------------------------------------------------
     def _random_delay(self) -> None:

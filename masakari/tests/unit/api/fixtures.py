@@ -15,11 +15,15 @@ the paste app, fakes."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import contextlib
+import threading
+from types import SimpleNamespace
+from typing import Any, Callable, Iterator
 
 import pytest
 
 from masakari.api import loader
+from masakari.api import server
 from masakari.common import config
 from masakari import conf as masakari_conf
 from masakari.db import api as db_api
@@ -92,3 +96,21 @@ def keystone_app(conf: Any, database: None, engine_api: Any, nova: Any
     from masakari.api.middleware import urlmap
     v1 = fault.FaultWrapper(auth.KeystoneContext(v1_app.V1Application()))
     return urlmap.URLMap({'/v1': v1})
+
+
+@contextlib.contextmanager
+def serving(app: Callable) -> Iterator[Any]:
+    """The real API server on a free loopback port, in a thread; it is
+    stopped (and its thread joined) on exit."""
+    conf = SimpleNamespace(masakari_api_listen='127.0.0.1',
+                           masakari_api_listen_port=0)
+    srv = server.make_server(conf, app)
+    srv.prepare()
+    thread = threading.Thread(target=srv.serve, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        thread.join(10)
+    assert not thread.is_alive()

@@ -19,6 +19,7 @@ import pytest
 from oslo_config import cfg
 
 from masakari.api import server
+from masakari.tests.unit.api import fixtures
 
 
 def _conf(**overrides):
@@ -124,7 +125,6 @@ def test_response_without_body_is_sent_at_the_end():
 
 def test_real_server_answers_with_and_without_body():
     import http.client
-    import threading
 
     def app(environ, start_response):
         if environ['PATH_INFO'] == '/empty':
@@ -133,12 +133,7 @@ def test_real_server_answers_with_and_without_body():
         start_response('200 OK', [('Content-Type', 'text/plain')])
         return [b'one', b'two']
 
-    conf = _conf(masakari_api_listen='127.0.0.1', masakari_api_listen_port=0)
-    srv = server.make_server(conf, app)
-    srv.prepare()
-    thread = threading.Thread(target=srv.serve, daemon=True)
-    thread.start()
-    try:
+    with fixtures.serving(app) as srv:
         conn = http.client.HTTPConnection(*srv.bind_addr[:2], timeout=10)
         for _ in range(2):  # keep-alive: responses stay framed
             conn.request('GET', '/body')
@@ -148,9 +143,6 @@ def test_real_server_answers_with_and_without_body():
             resp = conn.getresponse()
             assert (resp.status, resp.read()) == (204, b'')
         conn.close()
-    finally:
-        srv.stop()
-        thread.join(10)
 
 
 def test_signal_during_startup_still_stops_the_server(monkeypatch):
@@ -204,12 +196,7 @@ def test_keepalive_requests_beyond_one_batch(monkeypatch):
         start_response('200 OK', [('Content-Type', 'text/plain')])
         return [environ['PATH_INFO'].encode()]
 
-    conf = _conf(masakari_api_listen='127.0.0.1', masakari_api_listen_port=0)
-    srv = server.make_server(conf, app)
-    srv.prepare()
-    thread = threading.Thread(target=srv.serve, daemon=True)
-    thread.start()
-    try:
+    with fixtures.serving(app) as srv:
         conn = http.client.HTTPConnection(*srv.bind_addr[:2], timeout=10)
         for i in range(5):  # crosses the batch bound twice
             conn.request('GET', f'/{i}')
@@ -222,10 +209,6 @@ def test_keepalive_requests_beyond_one_batch(monkeypatch):
         other.request('GET', '/again')
         assert other.getresponse().read() == b'/again'
         other.close()
-    finally:
-        srv.stop()
-        thread.join(10)
-    assert not thread.is_alive()
     assert len(served) == 6
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from masakari.api import server
 from masakari.api import server_io
+from masakari.tests.unit.api import fixtures
 
 
 @pytest.fixture
@@ -116,16 +117,6 @@ def test_plain_connections_use_them_tls_keeps_its_files(pair):
     assert calls == ['rb', 'wb']
 
 
-def _serve(app):
-    conf = SimpleNamespace(masakari_api_listen='127.0.0.1',
-                           masakari_api_listen_port=0)
-    srv = server.make_server(conf, app)
-    srv.prepare()
-    thread = threading.Thread(target=srv.serve, daemon=True)
-    thread.start()
-    return srv, thread
-
-
 def _echo(environ, start_response):
     length = int(environ.get('CONTENT_LENGTH') or 0)
     chunked = environ.get('HTTP_TRANSFER_ENCODING') == 'chunked'
@@ -159,15 +150,11 @@ def _responses(sock, count):
 def _exchange(packets, count):
     """Send ``packets`` one by one to a real echo server; ``count``
     response bodies."""
-    srv, thread = _serve(_echo)
-    try:
-        with socket.create_connection(srv.bind_addr[:2], timeout=10) as sock:
-            for packet in packets:
-                sock.sendall(packet)
-            return _responses(sock, count)
-    finally:
-        srv.stop()
-        thread.join(10)
+    with fixtures.serving(_echo) as srv, \
+            socket.create_connection(srv.bind_addr[:2], timeout=10) as sock:
+        for packet in packets:
+            sock.sendall(packet)
+        return _responses(sock, count)
 
 
 def test_pipelined_requests_in_one_packet_are_all_answered():

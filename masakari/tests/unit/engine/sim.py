@@ -19,6 +19,7 @@ import datetime
 
 from masakari.compute import nova
 from masakari.compute import session as nova_session
+from masakari.engine.drivers import taskflow as tf_driver
 from masakari.engine import timing
 from masakari.testing.cloud import CloudSimulator, Timings
 from masakari.testing.cloud import clock as sim_clock
@@ -53,6 +54,21 @@ FAST = Timings(rebuild=2.0, rebuild_claim=0.5, stop=1.0, start=1.0,
 def cloud(scale: float = 50.0, timings: Timings = FAST, **kwargs):
     with CloudSimulator(scale=scale, timings=timings, **kwargs) as sim:
         yield sim
+
+
+@contextlib.contextmanager
+def two_host_cloud(**kwargs):
+    """A simulated cloud with the compute hosts h1 and h2."""
+    with cloud(**kwargs) as sim:
+        sim.add_host("h1")
+        sim.add_host("h2")
+        yield sim
+
+
+def driver(conf, sim) -> tf_driver.TaskFlowDriver:
+    """A taskflow driver on in-memory persistence, talking to ``sim``."""
+    return tf_driver.TaskFlowDriver(conf=conf, nova_api=nova_api(conf, sim),
+                                    backend_url="memory://")
 
 
 def configure(conf, sim) -> None:

@@ -15,7 +15,6 @@ microversion), asserted on the cloud simulator's journal in scaled time."""
 
 import pytest
 
-from masakari.engine.drivers import taskflow as tf_driver
 from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
@@ -26,17 +25,14 @@ HA = {"HA_Enabled": "True"}
 
 @pytest.fixture
 def cloud():
-    with simhelp.cloud() as sim:
-        sim.add_host("h1")
-        sim.add_host("h2")
+    with simhelp.two_host_cloud() as sim:
         yield sim
 
 
 @pytest.fixture
 def driver(conf, cloud):
     conf.set_override("wait_period_after_evacuation", 30)
-    return tf_driver.TaskFlowDriver(conf=conf, nova_api=simhelp.nova_api(conf, cloud),
-                                    backend_url="memory://")
+    return simhelp.driver(conf, cloud)
 
 
 @pytest.fixture

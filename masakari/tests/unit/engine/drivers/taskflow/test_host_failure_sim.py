@@ -16,7 +16,6 @@ journal of Nova calls."""
 import pytest
 
 from masakari.engine import exceptions
-from masakari.engine.drivers import taskflow as tf_driver
 from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
@@ -27,17 +26,14 @@ HA = {"HA_Enabled": "True"}
 
 @pytest.fixture
 def cloud():
-    with simhelp.cloud() as sim:
-        sim.add_host("h1")
-        sim.add_host("h2")
+    with simhelp.two_host_cloud() as sim:
         yield sim
 
 
 @pytest.fixture
 def run(conf, cloud):
     conf.set_override("wait_period_after_evacuation", 30)
-    api = simhelp.nova_api(conf, cloud)
-    driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=api, backend_url="memory://")
+    driver = simhelp.driver(conf, cloud)
     db = fakes.FakeVMoveDB()
     clock = simhelp.SimEngineClock(cloud.clock)
 

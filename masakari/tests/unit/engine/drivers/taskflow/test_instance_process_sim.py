@@ -16,7 +16,6 @@ exact journal of Nova calls."""
 import pytest
 
 from masakari.engine import exceptions
-from masakari.engine.drivers import taskflow as tf_driver
 from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
@@ -27,16 +26,13 @@ HA = {"HA_Enabled": "True"}
 
 @pytest.fixture
 def cloud():
-    with simhelp.cloud() as sim:
-        sim.add_host("h1")
-        sim.add_host("h2")
+    with simhelp.two_host_cloud() as sim:
         yield sim
 
 
 @pytest.fixture
 def driver(conf, cloud):
-    return tf_driver.TaskFlowDriver(conf=conf, nova_api=simhelp.nova_api(conf, cloud),
-                                    backend_url="memory://")
+    return simhelp.driver(conf, cloud)
 
 
 @pytest.fixture
