@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import threading
 import time
@@ -32,6 +31,8 @@ import urllib.request
 from typing import Any
 
 from oslo_service import backend
+
+from masakari.common import signals
 
 DEMO_HOSTS = ("compute1", "compute2", "compute3")
 DEMO_SERVERS = 4
@@ -293,17 +294,14 @@ def main(argv: list[str] | None = None) -> int:
         f"in-process, database {conf.database.connection}",
         flush=True,
     )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     code = 0
     try:
-        if args.demo:
-            status = run_demo(conf, Client(endpoint))
-            code = 0 if status == "finished" else 1
-        else:
-            while not stop.wait(3600):
-                pass
+        with signals.SignalWaiter() as waiter:
+            if args.demo:
+                status = run_demo(conf, Client(endpoint))
+                code = 0 if status == "finished" else 1
+            else:
+                waiter.wait()
     finally:
         api.stop()
         engine.stop(timeout=10)

@@ -22,7 +22,9 @@ SIGTERM/SIGINT stop, SIGHUP re-reads the configuration files and restarts
 the service with the same manager.
 """
 
+import collections
 import os
+import select
 import signal
 import sys
 import tempfile
@@ -115,27 +117,83 @@ class MonitorService(service_base.ServiceBase):
 
 
 class Launcher:
-    """Start a service and translate signals into stop/reload."""
+    """Start a service and translate signals into stop/reload.
+
+    The main thread blocks in ``select`` on a pipe, never on a lock:
+    Python runs signal handlers only in the main thread, and a main thread
+    asleep in ``Event.wait()`` is not woken when the kernel hands the
+    signal to one of the other threads (the signal would then wait until
+    something else woke the main thread). With the pipe as the signal
+    wakeup fd, the C-level handler writes the signal number into it from
+    whichever thread took the signal, so the main thread always wakes.
+    """
+
+    SIGNAL_ACTIONS = {signal.SIGTERM: "stop", signal.SIGINT: "stop",
+                      signal.SIGHUP: "reload"}
 
     def __init__(self, service: MonitorService, conf=CONF) -> None:
         self.service = service
         self.conf = conf
-        self._wakeup = threading.Event()
-        self._requests: list = []
-        self._lock = threading.Lock()
+        self._requests: collections.deque = collections.deque()
+        self._read_fd, self._write_fd = os.pipe()
+        for fd in (self._read_fd, self._write_fd):
+            os.set_blocking(fd, False)
+        self._previous_wakeup_fd: int | None = None
 
     def request(self, action: str) -> None:
-        """Ask the launcher to ``stop`` or ``reload`` (signal-safe)."""
+        """Ask the launcher to ``stop`` or ``reload`` (any thread)."""
         self._requests.append(action)
-        self._wakeup.set()
+        try:
+            os.write(self._write_fd, b"\0")
+        except BlockingIOError:
+            pass  # the pipe is full of wake-ups already
+        except OSError:
+            pass  # closed: the launcher has returned
 
     def install_signal_handlers(self) -> None:
-        signal.signal(signal.SIGTERM, lambda *_: self.request("stop"))
-        signal.signal(signal.SIGINT, lambda *_: self.request("stop"))
-        signal.signal(signal.SIGHUP, lambda *_: self.request("reload"))
+        # The handlers only need to exist (the default action would kill
+        # the process); the wakeup fd carries which signal arrived.
+        self._previous_wakeup_fd = signal.set_wakeup_fd(
+            self._write_fd, warn_on_full_buffer=False)
+        for signum in self.SIGNAL_ACTIONS:
+            signal.signal(signum, lambda *_: None)
+
+    def _next_actions(self) -> list:
+        """Block until woken; the actions requested since the last call."""
+        poller = select.poll()
+        poller.register(self._read_fd, select.POLLIN)
+        poller.poll()
+        actions = []
+        try:
+            data = os.read(self._read_fd, 4096)
+        except BlockingIOError:
+            data = b""
+        for signum in data:
+            if signum in self.SIGNAL_ACTIONS:
+                actions.append(self.SIGNAL_ACTIONS[signum])
+        while self._requests:
+            actions.append(self._requests.popleft())
+        return actions
 
     def run(self) -> int:
         """Run until stopped; return the process exit status."""
+        try:
+            return self._run()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Release the pipe (and the wakeup fd, if it was ours)."""
+        if self._read_fd < 0:
+            return
+        if self._previous_wakeup_fd is not None:
+            signal.set_wakeup_fd(self._previous_wakeup_fd)
+            self._previous_wakeup_fd = None
+        os.close(self._read_fd)
+        os.close(self._write_fd)
+        self._read_fd = self._write_fd = -1
+
+    def _run(self) -> int:
         try:
             self.service.start()
         except Exception as exc:
@@ -144,14 +202,9 @@ class Launcher:
             sys.stderr.write(
                 f"{self.service.binary} failed to start: {exc}\n")
             return 1
-        watcher = threading.Thread(target=self._watch_main, daemon=True,
-                                   name="main-watcher")
-        watcher.start()
+        self._start_watcher()
         while True:
-            self._wakeup.wait()
-            self._wakeup.clear()
-            while self._requests:
-                action = self._requests.pop(0)
+            for action in self._next_actions():
                 if action == "stop":
                     return self._stop(0)
                 if action == "finished":
@@ -163,10 +216,11 @@ class Launcher:
                     status = self._reload()
                     if status is not None:
                         return status
-                    watcher = threading.Thread(
-                        target=self._watch_main, daemon=True,
-                        name="main-watcher")
-                    watcher.start()
+                    self._start_watcher()
+
+    def _start_watcher(self) -> None:
+        threading.Thread(target=self._watch_main, daemon=True,
+                         name="main-watcher").start()
 
     def _watch_main(self) -> None:
         self.service.finished.wait()

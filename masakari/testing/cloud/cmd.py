@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import threading
 
+from masakari.common import signals
 from masakari.testing.cloud import builder
 from masakari.testing.cloud.compute_model import Timings
 from masakari.testing.cloud.simulator import CloudSimulator
@@ -81,10 +81,6 @@ def main(argv: list[str] | None = None,
               file=sys.stderr)
         cloud.stop()
         return 2
-    stop = stop_event or threading.Event()
-    if stop_event is None:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
     with cloud:
         details = dict(cloud.credentials, region_name=cloud.region,
                        compute_url=cloud.compute_url,
@@ -94,8 +90,11 @@ def main(argv: list[str] | None = None,
         else:
             for key, value in details.items():
                 print('%s=%s' % (key, value), flush=True)
-        while not stop.wait(0.2):
-            pass
+        if stop_event is not None:
+            stop_event.wait()
+        else:
+            with signals.SignalWaiter() as waiter:
+                waiter.wait()
     return 0
 
 

@@ -11,6 +11,8 @@
 # under the License.
 
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -189,3 +191,66 @@ def test_reload_with_an_invalid_value_stops_with_status_1(make_conf):
     thread.join(10)
     assert result["status"] == 1
     assert mgr.calls == ["init_host", "main", "stop"]
+
+
+SIGNAL_TO_OTHER_THREAD = """
+import signal, sys, threading
+from masakarimonitors.common import service
+from masakarimonitors.conf import CONF
+CONF([], project="masakarimonitors", default_config_files=[])
+
+
+class Manager:
+    def __init__(self):
+        self.running = threading.Event()
+        self.stopped = threading.Event()
+
+    def init_host(self):
+        pass
+
+    def main(self):
+        self.running.set()
+        self.stopped.wait(60)
+
+    def stop(self):
+        self.stopped.set()
+
+
+manager = Manager()
+launcher = service.Launcher(
+    service.MonitorService(manager, "masakarimonitors-test", CONF), CONF)
+launcher.install_signal_handlers()
+
+
+def send():
+    manager.running.wait(30)
+    # The kernel may run the handler on any thread; force a non-main one.
+    signal.pthread_kill(threading.get_ident(), signal.SIG%s)
+
+
+threading.Thread(target=send, daemon=True).start()
+print("status", launcher.run(), flush=True)
+"""
+
+
+@pytest.mark.parametrize("signame", ["TERM", "INT"])
+def test_signal_taken_by_another_thread_still_stops(signame):
+    """The main thread must wake up even when the kernel hands the signal
+    to another thread (a main thread asleep on a lock would not)."""
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNAL_TO_OTHER_THREAD % signame],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "status 0" in result.stdout
+
+
+def test_requests_after_close_are_ignored(make_conf):
+    conf = make_conf()
+    mgr = LoopManager(conf)
+    launcher, thread, result = _launch(conf, mgr)
+    assert mgr.in_main.wait(10)
+    launcher.request("stop")
+    thread.join(10)
+    assert result["status"] == 0
+    launcher.request("stop")  # e.g. the watcher, late: no error
+    launcher.close()
