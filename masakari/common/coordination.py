@@ -14,8 +14,8 @@
 
 One coordinator per process, started on first use (with its heartbeat, so
 a dead process's locks expire with its session) and stopped by
-:func:`stop`.  Without a backend URL there is no distributed lock and
-callers fall back to what one process can guarantee.
+:func:`stop`.  Without a backend URL there is no tooz lock; the engine's
+locks then live in the masakari database (:func:`engine_lock`).
 """
 
 from __future__ import annotations
@@ -53,6 +53,26 @@ def distributed_lock(conf: Any, name: str) -> Any | None:
             coordinator.start(start_heart=True)
             _state.update(url=url, coordinator=coordinator)
         return _state["coordinator"].get_lock(name.encode())
+
+
+def engine_lock(conf: Any, name: str) -> Any | None:
+    """A lock ``name`` shared by every engine, or None if there is none.
+
+    The tooz lock when a backend is configured, otherwise (unless
+    [coordination] use_database_locks is off) a lock in the masakari
+    database; both offer ``acquire(blocking=False)`` and ``release()``.
+    """
+    if backend_url(conf) is not None:
+        return distributed_lock(conf, name)
+    try:
+        enabled = conf.coordination.use_database_locks
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
+        enabled = False
+    if not enabled:
+        return None
+    from masakari.db import advisory_lock
+
+    return advisory_lock.database_lock(name, conf.database.connection)
 
 
 def stop() -> None:

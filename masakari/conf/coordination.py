@@ -19,9 +19,9 @@ coordination_group = cfg.OptGroup(
     title='Coordination options',
     help='Distributed coordination through tooz. Optional: without a '
          'backend, masakari-api still detects duplicate notifications '
-         'race-free inside one database transaction, and each '
-         'masakari-engine keeps a reserved host to one recovery at a '
-         'time among its own recoveries only.')
+         'race-free inside one database transaction, and the '
+         'engines keep a reserved host to one recovery at a time with '
+         'locks in the masakari database (see use_database_locks).')
 
 coordination_opts = [
     cfg.StrOpt('backend_url',
@@ -37,6 +37,16 @@ coordination_opts = [
                     'the same time (a recovery waits up to '
                     'wait_period_after_evacuation seconds, then takes the '
                     'next reserved host).'),
+    cfg.BoolOpt('use_database_locks',
+                default=True,
+                help='When backend_url is not set, masakari-engine takes '
+                     'its per-reserved-host lock in the masakari database '
+                     'instead: GET_LOCK on MySQL/MariaDB, an advisory lock '
+                     'on PostgreSQL, and on SQLite a lock file in the '
+                     'directory "<database file>.locks" beside it. Every '
+                     'engine using the same database then sees the lock, '
+                     'and it is freed when its holder dies. Set to False '
+                     'to keep the lock inside each engine process only.'),
 ]
 
 

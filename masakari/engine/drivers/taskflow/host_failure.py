@@ -428,9 +428,10 @@ class EvacuateInstancesTask(base.MasakariTask):
         engine. Here the second waits, at most wait_period_after_evacuation
         seconds (it waits for the first one's evacuations, which are
         bounded by the same option), then gives the host up: the retry
-        moves on to the next reserved host. With [coordination] backend_url
-        set the wait also covers recoveries of other engines (a tooz lock
-        per reserved host, released by the backend if its engine dies).
+        moves on to the next reserved host. The wait also covers recoveries
+        of other engines: a tooz lock per reserved host with [coordination]
+        backend_url set, otherwise a lock in the masakari database; the
+        backend or database frees it if its engine dies.
         """
         timeout = self.conf.wait_period_after_evacuation
         deadline = time.monotonic() + timeout
@@ -455,7 +456,7 @@ class EvacuateInstancesTask(base.MasakariTask):
                 ):
                     break
         try:
-            shared = coordination.distributed_lock(
+            shared = coordination.engine_lock(
                 self.conf, RESERVED_LOCK_PREFIX + reserved_host
             )
             if shared is not None and not shared.acquire(blocking=False):

@@ -98,6 +98,7 @@ EXPECTED = [
     # Deliberately 0 (upstream 5): duplicates are detected without a delay.
     ('DEFAULT', 'notification_delay_max', 0),
     ('coordination', 'backend_url', None),
+    ('coordination', 'use_database_locks', True),
     ('osapi_v1', 'extensions_blacklist', []),
     ('osapi_v1', 'extensions_whitelist', []),
     ('osapi_v1', 'project_id_regex', None),

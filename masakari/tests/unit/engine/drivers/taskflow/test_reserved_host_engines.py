@@ -10,9 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""W8/W14 across engines: with [coordination] backend_url set, a reserved
-host used by another engine's recovery (another process holding its tooz
-lock) is waited for, or given up for the next reserved host."""
+"""W8/W14 across engines: a reserved host used by another engine's
+recovery (another process holding its lock: tooz with [coordination]
+backend_url set, else the masakari database's) is waited for, or given up
+for the next reserved host."""
 
 import subprocess
 import sys
@@ -21,25 +22,38 @@ import textwrap
 import pytest
 
 from masakari.common import coordination
+from masakari.db import advisory_lock
 from masakari.engine.drivers.taskflow import host_failure
 from masakari.tests.unit.engine.drivers.taskflow import \
     test_reserved_host_race as race
 from masakari.tests.unit.engine import fakes
 
 OTHER_ENGINE = "is in use by a recovery of another engine"
-HOLDER = textwrap.dedent("""
-    import sys
-    from tooz import coordination
-    c = coordination.get_coordinator(sys.argv[1], b"other-engine")
-    c.start()
-    lock = c.get_lock(sys.argv[2].encode())
-    assert lock.acquire(blocking=5)
-    print("held", flush=True)
-    sys.stdin.readline()
-    lock.release()
-    c.stop()
-    print("released", flush=True)
-""")
+HOLDERS = {
+    "tooz": textwrap.dedent("""
+        import sys
+        from tooz import coordination
+        c = coordination.get_coordinator(sys.argv[1], b"other-engine")
+        c.start()
+        lock = c.get_lock(sys.argv[2].encode())
+        assert lock.acquire(blocking=5)
+        print("held", flush=True)
+        sys.stdin.readline()
+        lock.release()
+        c.stop()
+        print("released", flush=True)
+    """),
+    "database": textwrap.dedent("""
+        import sys
+        from masakari.db import advisory_lock
+        lock = advisory_lock.database_lock(sys.argv[2], sys.argv[1])
+        assert lock.acquire(blocking=False)
+        print("held", flush=True)
+        sys.stdin.readline()
+        lock.release()
+        print("released", flush=True)
+    """),
+}
 
 driver = race.driver
 cloud = race.cloud
@@ -48,9 +62,10 @@ cloud = race.cloud
 class OtherEngine:
     """Another process holding the distributed lock of a reserved host."""
 
-    def __init__(self, url, host):
+    def __init__(self, shared, host):
+        kind, url = shared
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, url,
+            [sys.executable, "-c", HOLDERS[kind], url,
              host_failure.RESERVED_LOCK_PREFIX + host],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "held"
@@ -63,13 +78,20 @@ class OtherEngine:
             self.proc.wait(race.WAIT)
 
 
-@pytest.fixture
-def coordinated(conf, tmp_path):
-    url = f"file://{tmp_path}/locks"
-    conf.set_override("backend_url", url, group="coordination")
-    yield url
+@pytest.fixture(params=sorted(HOLDERS))
+def coordinated(request, conf, tmp_path):
+    """(kind, url) of the lock the engines share."""
+    if request.param == "tooz":
+        url = f"file://{tmp_path}/locks"
+        conf.set_override("backend_url", url, group="coordination")
+    else:
+        url = f"sqlite:///{tmp_path}/masakari.sqlite"
+        conf.set_override("connection", url, group="database")
+    yield request.param, url
     coordination.stop()
+    advisory_lock.dispose()
     conf.clear_override("backend_url", group="coordination")
+    conf.clear_override("connection", group="database")
 
 
 def test_waits_for_a_reserved_host_another_engine_uses(
@@ -112,3 +134,15 @@ def test_moves_on_when_another_engine_keeps_the_reserved_host(
 
 def test_without_a_backend_no_distributed_lock(conf):
     assert coordination.distributed_lock(conf, "anything") is None
+
+
+def test_engine_lock_falls_back_to_the_database(conf, tmp_path):
+    conf.set_override("connection", f"sqlite:///{tmp_path}/m.sqlite",
+                      group="database")
+    lock = coordination.engine_lock(conf, "anything")
+    assert lock.acquire(blocking=False)
+    assert not coordination.engine_lock(conf, "anything").acquire(
+        blocking=False)
+    lock.release()
+    conf.set_override("use_database_locks", False, group="coordination")
+    assert coordination.engine_lock(conf, "anything") is None

@@ -1,0 +1,159 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Database-backed named locks, on every backend and across processes."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import sqlalchemy as sa
+
+from masakari.db import advisory_lock
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from masakari.db import advisory_lock
+    lock = advisory_lock.database_lock(sys.argv[2], sys.argv[1])
+    assert lock.acquire(blocking=False)
+    print("held", flush=True)
+    if sys.stdin.readline():
+        lock.release()
+        print("released", flush=True)
+""")
+
+
+class Holder:
+    """Another process holding the lock ``name`` of the test database."""
+
+    def __init__(self, url, name):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, url, name],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "held"
+
+    def release(self):
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "released"
+        self.proc.wait(30)
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+
+@pytest.fixture
+def url(db):
+    yield db.url
+    advisory_lock.dispose()
+
+
+def _locks(url, name, count=2):
+    return [advisory_lock.database_lock(name, url) for _ in range(count)]
+
+
+def test_one_holder_at_a_time(url):
+    first, second = _locks(url, "reserved-host-r1")
+    assert first.acquire(blocking=False)
+    assert not second.acquire(blocking=False)
+    assert not first.acquire(blocking=False)  # not reentrant
+    assert first.release()
+    assert second.acquire(blocking=False)
+    assert not first.acquire(blocking=False)
+    assert second.release()
+    assert not second.release()
+
+
+def test_names_are_independent(url):
+    [one] = _locks(url, "reserved-host-r1", 1)
+    [two] = _locks(url, "reserved-host-r2", 1)
+    long_name = "x" * 300  # longer than MySQL's 64-character lock names
+    [three] = _locks(url, long_name, 1)
+    try:
+        assert one.acquire(blocking=False)
+        assert two.acquire(blocking=False)
+        assert three.acquire(blocking=False)
+    finally:
+        for lock in (one, two, three):
+            lock.release()
+
+
+def test_blocking_acquire_is_refused(url):
+    [lock] = _locks(url, "n", 1)
+    with pytest.raises(ValueError):
+        lock.acquire(blocking=True)
+
+
+def test_shared_with_another_process(url):
+    holder = Holder(url, "reserved-host-r1")
+    [lock] = _locks(url, "reserved-host-r1", 1)
+    try:
+        assert not lock.acquire(blocking=False)
+    finally:
+        holder.release()
+    assert lock.acquire(blocking=False)
+    lock.release()
+
+
+def test_freed_when_the_holder_dies(url):
+    holder = Holder(url, "reserved-host-r1")
+    [lock] = _locks(url, "reserved-host-r1", 1)
+    assert not lock.acquire(blocking=False)
+    holder.kill()
+    # The server notices the closed connection (or the kernel drops the
+    # flock) at once for a killed process; poll briefly for the server.
+    for _ in range(100):
+        if lock.acquire(blocking=False):
+            break
+        os.sched_yield()
+    else:
+        pytest.fail("lock still held after its holder died")
+    lock.release()
+
+
+OPEN_TRANSACTIONS = {
+    "postgresql": "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                  "current_database() AND pid <> pg_backend_pid() AND "
+                  "state = 'idle in transaction'",
+    "mysql": "SELECT count(*) FROM information_schema.innodb_trx",
+}
+
+
+def test_a_held_lock_keeps_no_transaction_open(db, url):
+    [lock] = _locks(url, "n", 1)
+    assert lock.acquire(blocking=False)
+    try:
+        if db.backend == "sqlite":
+            assert isinstance(lock, advisory_lock._FileLock)
+            return
+        with db.engine().connect() as conn:
+            assert conn.execute(sa.text(
+                OPEN_TRANSACTIONS[db.backend])).scalar() == 0
+    finally:
+        lock.release()
+
+
+@pytest.mark.parametrize("connection", [
+    None, "", "sqlite://", "sqlite:///:memory:", "oracle://u:p@h/db"])
+def test_no_shared_lock_without_a_shared_database(connection):
+    assert advisory_lock.database_lock("n", connection) is None
+
+
+def test_sqlite_lock_files_live_beside_the_database(tmp_path):
+    lock = advisory_lock.database_lock("n", f"sqlite:///{tmp_path}/m.db")
+    assert lock.acquire(blocking=False)
+    assert os.listdir(tmp_path / "m.db.locks")
+    lock.release()
