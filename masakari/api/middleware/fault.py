@@ -12,9 +12,12 @@
 
 """Last-resort error handling: every error leaves as a JSON fault envelope.
 
-Exceptions escaping the inner app become a 500 envelope; error responses
-made by other middleware (keystonemiddleware's 401, for example) are
-rewritten into the envelope, keeping their status and headers.
+Exceptions escaping the inner app become a 500 envelope, except that an
+incomplete [keystone_authtoken] configuration (keystonemiddleware cannot
+authenticate anyone) is a 503: the request was fine, the service cannot
+serve it until an operator fixes its configuration. Error responses made
+by other middleware (keystonemiddleware's 401, for example) are rewritten
+into the envelope, keeping their status and headers.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, Callable, Iterable
+
+from keystoneauth1 import exceptions as ksa_exceptions
+from keystonemiddleware.auth_token import _exceptions as ksm_exceptions
 
 from masakari.api import app as v1_app
 from masakari.api import errors
@@ -33,6 +39,14 @@ MESSAGES = {
     401: 'The request you have made requires authentication.',
     413: 'Request is too large.',
 }
+
+
+# Raised by keystonemiddleware when [keystone_authtoken] lacks what it
+# needs (no auth plugin, unusable options): nothing a client can change.
+AUTH_CONFIG_ERRORS = (ksa_exceptions.MissingAuthPlugin,
+                      ksm_exceptions.ConfigurationError)
+AUTH_UNAVAILABLE = ('Authentication is unavailable: the [keystone_authtoken] '
+                    'configuration of this service is incomplete.')
 
 
 def _message(status: str, body: bytes) -> str:
@@ -72,6 +86,14 @@ class FaultWrapper(base.Middleware):
             if not started:
                 raise RuntimeError('the application did not start a '
                                    'response')
+        except AUTH_CONFIG_ERRORS as exc:
+            LOG.error('Cannot authenticate %s %r: %s: %s. Check the '
+                      '[keystone_authtoken] options (auth_type and its '
+                      'credentials, www_authenticate_uri).',
+                      environ.get('REQUEST_METHOD'),
+                      environ.get('PATH_INFO'), type(exc).__name__, exc)
+            return v1_app.fault_response(503, AUTH_UNAVAILABLE)(
+                environ, start_response)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             LOG.exception('Unexpected error for %s %r',
                           environ.get('REQUEST_METHOD'),

@@ -193,3 +193,22 @@ def test_policy_sample_is_current(tmp_path):
     committed = os.path.join(repo, 'etc', 'masakari', 'policy.yaml.sample')
     with open(committed) as f:
         assert out.read_text() == f.read()
+
+
+def test_incomplete_keystone_authtoken_is_a_503_not_a_500(
+        conf, database, engine_api, nova, caplog):
+    """Neither www_authenticate_uri nor an auth plugin: keystonemiddleware
+    cannot authenticate anyone. Upstream answered 500 with a traceback."""
+    from keystonemiddleware import auth_token  # noqa: F401 - registers opts
+
+    from masakari.api import loader
+    conf.set_override('auth_strategy', 'keystone')
+    app = loader.load_app(conf)
+    for headers in ({}, {'X-Auth-Token': 'some-token'}):
+        resp = fakes.Client(app, headers=headers).get('/v1/segments')
+        assert resp.fault() == (
+            'serviceUnavailable', 503,
+            'Authentication is unavailable: the [keystone_authtoken] '
+            'configuration of this service is incomplete.')
+    assert 'Traceback' not in caplog.text
+    assert 'MissingAuthPlugin' in caplog.text
