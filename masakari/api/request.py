@@ -49,5 +49,3 @@ class ApiRequest:
 
     def params(self, name: str) -> list[str]:
         return self.webob.GET.getall(name)
-
-

@@ -642,7 +642,7 @@ def vmove_update_many(uuids: Sequence[str], values: dict) -> int:
         ids = [row.id for row in session.execute(
             sa.select(models.VMove.id, models.VMove.uuid).where(
                 models.VMove.deleted == 0, models.VMove.uuid.in_(wanted)))
-            if row.uuid in wanted]
+               if row.uuid in wanted]
         if not ids:
             return 0
         stmt = sa.update(models.VMove).where(

@@ -139,7 +139,8 @@ class LeaseKeeper:
                     "Lost the lease of notification %s; stopping its recovery",
                     lease.notification_uuid,
                 )
-            except Exception:  # noqa: BLE001 - DB down: keep trying until expiry
+            except Exception:  # noqa: BLE001
+                # DB down: keep trying until expiry.
                 LOG.exception(
                     "Could not renew lease of %s", lease.notification_uuid
                 )

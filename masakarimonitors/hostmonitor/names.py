@@ -39,4 +39,3 @@ class SelfNames:
         if not name:
             return False
         return name.lower() in self._full or _short(name) in self._short
-

@@ -93,7 +93,7 @@ def main() -> None:
             assert len(resp.json()['servers']) == min(1000, len(ids))
 
         _stats('GET /servers/detail?host= (HTTP)', _time(by_host,
-                                                          args.rounds))
+                                                         args.rounds))
         _stats('GET /servers/{id} (HTTP)', _time(show, args.rounds))
         _stats('GET /os-services?host=&binary= (HTTP)',
                _time(services, args.rounds))

@@ -508,4 +508,3 @@ def _set_error(server: Server, when: float, message: str,
     server.vm_state, server.task_state = 'error', None
     server.fault = {'code': 500, 'message': message, 'created': when,
                     'details': exc_name}
-

@@ -191,8 +191,8 @@ def show(sim, call: Call) -> Reply:
     with compute.lock:
         compute.settle()
         server = get_server(compute, call)
-        return Reply(200, {'server': views.server_detail(call, compute,
-                                                          server)})
+        return Reply(200, {'server': views.server_detail(
+            call, compute, server)})
 
 
 def show_metadata(sim, call: Call) -> Reply:

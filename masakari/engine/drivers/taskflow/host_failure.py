@@ -743,7 +743,8 @@ class InstanceEvacuation:
             except exceptions.RecoveryCancelled:
                 cancelled = True
                 return True
-            except Exception as err:  # noqa: BLE001 - every failure ends the vmove
+            except Exception as err:  # noqa: BLE001
+                # Every failure ends the vmove.
                 LOG.warning(
                     "Evacuation of %s failed: %s", vmove.instance_uuid, err
                 )
@@ -769,7 +770,8 @@ class InstanceEvacuation:
     def _update(self, vmove: Any, **values: Any) -> None:
         try:
             self.task.runtime.db.vmove_update(vmove.uuid, values)
-        except Exception:  # noqa: BLE001 - a record error must not stop the others
+        except Exception:  # noqa: BLE001
+            # A record error must not stop the others.
             LOG.exception("Could not update vmove %s", vmove.uuid)
 
     def _evacuate(self, vmove: Any, lock: dict) -> dict:

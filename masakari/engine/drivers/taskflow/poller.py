@@ -128,7 +128,8 @@ class BatchPoller:
                 self._round(waiters)
                 if self._pending():
                     self._clock.sleep(self._interval, self._cancel)
-        except BaseException as err:  # noqa: BLE001 - never leave waiters hanging
+        except BaseException as err:  # noqa: BLE001
+            # Never leave waiters hanging.
             LOG.exception("Status poller failed")
             for waiter in self._pending():
                 waiter.resolve(error=err)
@@ -141,7 +142,8 @@ class BatchPoller:
         ids = sorted({w.server_id for w in waiters})
         try:
             servers = self._fetch(ids)
-        except Exception as err:  # noqa: BLE001 - transient Nova errors: keep polling
+        except Exception as err:  # noqa: BLE001
+            # Transient Nova errors: keep polling.
             LOG.warning("Polling %d server(s) failed: %s", len(ids), err)
             servers = {}
         now = self._clock.monotonic()
@@ -152,7 +154,8 @@ class BatchPoller:
                     if waiter.check(server):
                         waiter.resolve(result=server)
                         continue
-                except Exception as err:  # noqa: BLE001 - predicate reports failure
+                except Exception as err:  # noqa: BLE001
+                    # The predicate reports a failure.
                     waiter.resolve(error=err)
                     continue
             if now >= waiter.deadline:

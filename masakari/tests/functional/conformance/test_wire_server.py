@@ -37,7 +37,6 @@ from masakari.tests.unit.api import fakes
 pytestmark = pytest.mark.functional
 
 
-
 class Reply:
     def __init__(self, resp: http.client.HTTPResponse, body: bytes) -> None:
         self.status = f'{resp.status} {resp.reason}'

@@ -124,7 +124,7 @@ def test_sync_version_purge(empty_database, tmp_path):
             "INSERT INTO failover_segments (created_at, deleted_at, deleted, "
             "uuid, name, service_type, recovery_method, enabled) VALUES "
             "(:t, :t, 1, 'u1', 'n1', 'C', 'auto', :e)"), {"t": old,
-                                                           "e": True})
+                                                          "e": True})
     engine.dispose()
     result = no_traceback(manage("db", "purge", "--age_in_days", "30",
                                  "--max_rows", "10", conf=conf))

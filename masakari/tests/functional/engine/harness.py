@@ -108,7 +108,7 @@ class Deployment:
 
     def _sync_db(self) -> None:
         subprocess.run(self._cmd("masakari-manage") + ["--config-file", self.config,
-                                                      "db", "sync"],
+                                                       "db", "sync"],
                        check=True, capture_output=True, timeout=120)
 
     @staticmethod

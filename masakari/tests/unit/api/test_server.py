@@ -29,8 +29,8 @@ def _conf(**overrides):
         if '.' in name:
             group, name = name.split('.')
             conf.register_group(cfg.OptGroup(group))
-        opt_class = {bool: cfg.BoolOpt, int: cfg.IntOpt}.get(type(value),
-                                                         cfg.StrOpt)
+        opt_class = {bool: cfg.BoolOpt, int: cfg.IntOpt}.get(
+            type(value), cfg.StrOpt)
         conf.register_opt(opt_class(name, default=value), group=group)
     conf([], project='masakari-test')
     return conf

@@ -272,7 +272,7 @@ def test_our_schema_equals_upstream_ddl(empty_database):
 
 
 @pytest.mark.parametrize("legacy,stamped", [(7, REVISIONS[0]),
-                                             (8, REVISIONS[1])])
+                                            (8, REVISIONS[1])])
 def test_legacy_migrate_database_is_stamped(empty_database, legacy,
                                             stamped):
     build_upstream(empty_database, None, legacy_version=legacy)

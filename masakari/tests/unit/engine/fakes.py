@@ -146,7 +146,7 @@ class FakeNova:
 
     def get_server(self, context, server_id):
         self.gets += 1
-        self._record("get_server", server_id) if ("get_server", server_id) in self.faults             else None
+        self._record("get_server", server_id) if ("get_server", server_id) in self.faults else None
         if server_id not in self.servers:
             raise cexc.ComputeNotFound(method="GET", url=server_id, reason="HTTP 404")
         return dict(self.servers[server_id])

@@ -100,7 +100,7 @@ def test_host_failure_end_to_end(manager, cloud, events, clock):
                                                       note.notification_uuid})
     assert [v.status for v in vmoves] == ["succeeded"]
     details = manager.get_notification_recovery_workflow_details(Ctx(),
-                                                                note.notification_uuid)
+                                                                 note.notification_uuid)
     assert len(details) == 3
 
 

@@ -52,7 +52,7 @@ def _beat(age=0.0):
 
 
 def _utc_text(offset=0.0):
-    moment = datetime.datetime.now(datetime.timezone.utc) +         datetime.timedelta(seconds=offset)
+    moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
     return moment.strftime("%Y-%m-%d %H:%M:%SZ")
 
 
@@ -248,7 +248,6 @@ def test_only_the_dc_reports(tmp_path, api, heartbeats):
     # node3 is gone, we became DC: the report is ours now.
     assert c.cycle({"node1": "online", "node2": "failed",
                     "node3": "down"}) == [("node2", "STOPPED", "UNKNOWN")]
-
 
 
 # -- heartbeats in a mixed cluster (controllers run no hostmonitor) ------

@@ -45,7 +45,7 @@ class FakeConsul(http.server.ThreadingHTTPServer):
 class _ConsulHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         server = self.server
-        if server.token and self.headers.get("X-Consul-Token") !=                 server.token:
+        if server.token and self.headers.get("X-Consul-Token") != server.token:
             self.send_response(403)
             self.end_headers()
             return

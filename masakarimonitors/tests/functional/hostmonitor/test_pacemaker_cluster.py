@@ -229,7 +229,7 @@ def _heartbeat_of(name):
 
 
 def test_heartbeat_lives_in_attrd_while_the_monitor_runs(cluster, tmp_path,
-                                                        api):
+                                                         api):
     me = cluster.node_name
     with Monitor(tmp_path, api, fencing_timeout=0) as mon:
         local_cluster.wait_until(lambda: _heartbeat_of(me), 30,

@@ -69,7 +69,7 @@ def test_final_rejection_is_not_retried(fake_api, make_conf, spool, status):
 
 
 def test_server_errors_are_retried_until_accepted(fake_api, make_conf,
-                                                   spool):
+                                                  spool):
     fake_api.statuses.extend([503, 500])
     sender, sleeps = _notifier(make_conf(fake_api.endpoint), spool)
     assert sender.send(_notification()) is True
@@ -151,7 +151,7 @@ def test_malformed_notification_is_dropped(fake_api, make_conf, spool):
 
 
 def test_replayer_delivers_in_order_and_stops_at_failure(fake_api, make_conf,
-                                                          spool):
+                                                         spool):
     conf = make_conf(fake_api.endpoint)
     first = spool.put(notifier.to_body(_notification("FIRST")))
     spool.release(first)

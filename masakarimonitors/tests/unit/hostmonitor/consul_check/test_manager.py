@@ -139,4 +139,4 @@ def test_custom_matrix(tmp_path):
     c = Consul(matrix_file=str(path))
     c.cycle()
     assert c.cycle(storage={"node2": False}) == []
-    assert c.cycle(storage={"node2": True}, manage={"node2": False}) ==         STOPPED
+    assert c.cycle(storage={"node2": True}, manage={"node2": False}) == STOPPED

@@ -37,7 +37,7 @@ def test_planned_flags(flag):
 
 def test_legacy_format_parses_the_same():
     nodes = (N("node1"), N("remote1", kind="remote", online=False))
-    assert crm_mon.parse(fakes.crm_mon_xml(*nodes, legacy=True)) ==         crm_mon.parse(fakes.crm_mon_xml(*nodes))
+    assert crm_mon.parse(fakes.crm_mon_xml(*nodes, legacy=True)) == crm_mon.parse(fakes.crm_mon_xml(*nodes))
 
 
 @pytest.mark.parametrize("kwargs", [{"quorum": False}, {"dc": None}])

@@ -50,7 +50,7 @@ class Cluster:
             self.status(*nodes, **kwargs)
         self.clock.advance(10)
         self.driver.run_cycle()
-        assert self.driver.reporter.flush(5) if self.driver._reporter             else True
+        assert self.driver.reporter.flush(5) if self.driver._reporter else True
         sent, self.sent[:] = list(self.sent), []
         return [(n["hostname"], n["payload"]["event"],
                  n["payload"]["host_status"]) for n in sent]

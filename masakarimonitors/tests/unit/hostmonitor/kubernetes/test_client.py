@@ -99,4 +99,4 @@ def test_not_in_a_pod(tmp_path):
     ([], None),
 ])
 def test_ready_status(conditions, expected):
-    assert client.ready_status({"status": {"conditions": conditions}}) ==         expected
+    assert client.ready_status({"status": {"conditions": conditions}}) == expected

@@ -120,7 +120,7 @@ def test_running_task_answers_from_memory_and_saves_once_at_the_end(
     exceptions.RecoveryCancelled(notification_uuid=NOTIF, reason="stop"),
 ])
 def test_failed_or_interrupted_task_saves_its_entries(conf, nova, runtime, backend,
-                                                       error):
+                                                      error):
     script = Script(fail=error)
     running = make_driver(conf, nova, backend, script)
     other = make_driver(conf, nova, backend, script)
