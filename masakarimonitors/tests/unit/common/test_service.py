@@ -101,6 +101,8 @@ def test_launcher_stop(make_conf):
     thread.join(10)
     assert result["status"] == 0
     assert mgr.calls == ["init_host", "main", "stop"]
+    launcher.request("stop")  # late (the watcher, say): ignored
+    launcher.close()
 
 
 def test_launcher_reload_restarts_same_manager(make_conf, tmp_path):
@@ -242,15 +244,3 @@ def test_signal_taken_by_another_thread_still_stops(signame):
         capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "status 0" in result.stdout
-
-
-def test_requests_after_close_are_ignored(make_conf):
-    conf = make_conf()
-    mgr = LoopManager(conf)
-    launcher, thread, result = _launch(conf, mgr)
-    assert mgr.in_main.wait(10)
-    launcher.request("stop")
-    thread.join(10)
-    assert result["status"] == 0
-    launcher.request("stop")  # e.g. the watcher, late: no error
-    launcher.close()
