@@ -12,8 +12,12 @@
 
 """The README's all-in-one start command, with --demo."""
 
+import json
+import re
+import signal
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -31,3 +35,31 @@ def test_all_in_one_demo_recovers_the_failed_host(tmp_path):
     assert ": finished" in out
     assert out.count("(succeeded)") == 4
     assert "[EvacuateInstancesTask]" in out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_all_in_one_serves_until_a_stop_signal(tmp_path, signum):
+    proc = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-m", "masakari.cmd.all_in_one",
+         "--port", "0", "--state-dir", str(tmp_path / "aio")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdin=subprocess.DEVNULL)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            match = re.search(r"API at (http://127\.0\.0\.1:\d+/v1)", line)
+            if match:
+                break
+        else:
+            pytest.fail("no endpoint printed: " + "".join(lines))
+        with urllib.request.urlopen(match.group(1) + "/segments",
+                                    timeout=30) as resp:
+            assert json.load(resp) == {"segments": []}
+        proc.send_signal(signum)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        proc.stdout.close()
