@@ -45,8 +45,15 @@ coordination_opts = [
                      'on PostgreSQL, and on SQLite a lock file in the '
                      'directory "<database file>.locks" beside it. Every '
                      'engine using the same database then sees the lock, '
-                     'and it is freed when its holder dies. Set to False '
-                     'to keep the lock inside each engine process only.'),
+                     'and it is freed when its holder exits or is killed. '
+                     'If the machine of an engine vanishes without closing '
+                     'its connection, the database server keeps the lock '
+                     'until it drops that connection (TCP keepalive, '
+                     'MySQL wait_timeout); recoveries meanwhile move on to '
+                     'the next reserved host. Where that matters, set '
+                     'backend_url to a tooz backend with short session '
+                     'timeouts. Set to False to keep the lock inside each '
+                     'engine process only.'),
 ]
 
 
