@@ -46,14 +46,13 @@ coordination_opts = [
                      'directory "<database file>.locks" beside it. Every '
                      'engine using the same database then sees the lock, '
                      'and it is freed when its holder exits or is killed. '
-                     'If the machine of an engine vanishes without closing '
-                     'its connection, the database server keeps the lock '
-                     'until it drops that connection (TCP keepalive, '
-                     'MySQL wait_timeout); recoveries meanwhile move on to '
-                     'the next reserved host. Where that matters, set '
-                     'backend_url to a tooz backend with short session '
-                     'timeouts. Set to False to keep the lock inside each '
-                     'engine process only.'),
+                     'If the machine of an engine vanishes, the database '
+                     'server drops its lock within about a minute: the '
+                     'lock connection sets short TCP keepalives on '
+                     'PostgreSQL, and on MySQL a 60 second wait_timeout '
+                     'that the holder keeps resetting while it is alive. '
+                     'Set to False to keep the lock inside each engine '
+                     'process only.'),
 ]
 
 

@@ -16,7 +16,9 @@ They let several engines agree without a coordination backend: MySQL and
 MariaDB ``GET_LOCK``, PostgreSQL session advisory locks, and for SQLite
 (whose users all run on one machine) ``flock`` on a file beside the
 database. Each is held by a connection or file descriptor of its own, so
-the database server or the kernel frees it when the holder dies.
+the database server or the kernel frees it when the holder dies, and the
+server within about SESSION_TIMEOUT seconds when the holder's machine
+vanishes.
 
 Only non-blocking acquisition is offered; callers poll with their own
 deadline. The interface (``acquire(blocking=False)``, ``release()``)
@@ -27,58 +29,129 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import threading
 from typing import Any, Callable
 
 import sqlalchemy as sa
 
+LOG = logging.getLogger(__name__)
+
 
 def _digest(*parts: str) -> bytes:
     return hashlib.sha256("\0".join(parts).encode()).digest()
+
+
+# A lock must not outlive its holder's machine by hours: the server drops
+# a silent holder after about SESSION_TIMEOUT seconds (PostgreSQL by TCP
+# keepalive, MySQL by wait_timeout, which the keeper's pings hold off for
+# a live holder).
+SESSION_TIMEOUT = 60
+KEEPALIVE_INTERVAL = SESSION_TIMEOUT / 3
 
 
 class _ConnectionLock:
     """A server-side lock held by one AUTOCOMMIT connection."""
 
     def __init__(self, engine: sa.engine.Engine, take: str, give: str,
-                 params: dict[str, Any]) -> None:
+                 params: dict[str, Any], setup: tuple[str, ...] = (),
+                 keepalive: bool = False) -> None:
         self.engine = engine
         self._take = sa.text(take)
         self._give = sa.text(give)
         self._params = params
+        self._setup = tuple(sa.text(statement) for statement in setup)
+        self._keepalive = keepalive
         self._conn: sa.engine.Connection | None = None
+        # The connection is used by its holder and by the keeper thread.
+        self._guard = threading.Lock()
 
     def acquire(self, blocking: bool = False) -> bool:
         if blocking:
             raise ValueError("only non-blocking acquisition is supported")
-        if self._conn is not None:
-            return False
-        conn = self.engine.connect().execution_options(
-            isolation_level="AUTOCOMMIT")
-        try:
-            got = conn.execute(self._take, self._params).scalar()
-        except BaseException:
-            conn.close()
-            raise
-        if got in (1, True):
+        with self._guard:
+            if self._conn is not None:
+                return False
+            conn = self.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT")
+            try:
+                for statement in self._setup:
+                    conn.execute(statement, {"timeout": SESSION_TIMEOUT})
+                got = conn.execute(self._take, self._params).scalar()
+            except BaseException:
+                conn.close()
+                raise
+            if got not in (1, True):
+                conn.close()
+                return False
             self._conn = conn
-            return True
-        conn.close()
-        return False
+        if self._keepalive:
+            _keeper.add(self)
+        return True
 
     def release(self) -> bool:
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return False
-        try:
-            conn.execute(self._give, self._params).scalar()
-        finally:
-            # Closing returns the connection to the pool; a connection
-            # that failed is invalidated, which ends its session (and the
-            # lock with it) on the server.
-            conn.close()
+        _keeper.discard(self)
+        with self._guard:
+            conn, self._conn = self._conn, None
+            if conn is None:
+                return False
+            try:
+                conn.execute(self._give, self._params).scalar()
+            finally:
+                # Closing a NullPool connection ends its session, and any
+                # lock still attached to it, on the server.
+                conn.close()
         return True
+
+    def ping(self) -> None:
+        """Show the server the holder is alive (resets wait_timeout)."""
+        with self._guard:
+            if self._conn is not None:
+                self._conn.execute(sa.text("SELECT 1")).scalar()
+
+
+class _Keeper:
+    """One thread pinging the held locks that need it, while there are any."""
+
+    def __init__(self) -> None:
+        self._held: set[_ConnectionLock] = set()
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, lock: _ConnectionLock) -> None:
+        with self._guard:
+            self._held.add(lock)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="masakari-lock-keeper",
+                    daemon=True)
+                self._thread.start()
+
+    def discard(self, lock: _ConnectionLock) -> None:
+        with self._guard:
+            self._held.discard(lock)
+
+    def _run(self) -> None:
+        idle = threading.Event()  # never set: a wait with a deadline
+        while True:
+            idle.wait(KEEPALIVE_INTERVAL)
+            with self._guard:
+                held = list(self._held)
+                if not held:
+                    self._thread = None
+                    return
+            for lock in held:
+                try:
+                    lock.ping()
+                except Exception as err:  # noqa: BLE001
+                    # The connection is gone, and the lock with it.
+                    LOG.warning("Lost a database lock (%s): %s",
+                                lock._params, err)
+                    self.discard(lock)
+
+
+_keeper = _Keeper()
 
 
 _engines: dict[str, sa.engine.Engine] = {}
@@ -104,15 +177,26 @@ def _mysql(url: sa.engine.URL, name: str) -> _ConnectionLock:
     # GET_LOCK names are server-wide and at most 64 characters: hash the
     # database name in so two deployments sharing a server stay apart.
     key = "masakari-" + _digest(str(url.database), name).hex()[:40]
-    return _ConnectionLock(_engine(url), "SELECT GET_LOCK(:key, 0)",
-                           "SELECT RELEASE_LOCK(:key)", {"key": key})
+    return _ConnectionLock(
+        _engine(url), "SELECT GET_LOCK(:key, 0)", "SELECT RELEASE_LOCK(:key)",
+        {"key": key}, setup=("SET SESSION wait_timeout = :timeout",),
+        keepalive=True)
 
 
 def _postgresql(url: sa.engine.URL, name: str) -> _ConnectionLock:
     # Advisory locks are per database already; the key is a signed bigint.
     key = int.from_bytes(_digest("masakari", name)[:8], "big", signed=True)
-    return _ConnectionLock(_engine(url), "SELECT pg_try_advisory_lock(:key)",
-                           "SELECT pg_advisory_unlock(:key)", {"key": key})
+    # The server probes a silent client after a third of the timeout, then
+    # three times more, a ninth of it apart: a vanished holder is dropped
+    # after about SESSION_TIMEOUT seconds, a live one answers the probes.
+    return _ConnectionLock(
+        _engine(url), "SELECT pg_try_advisory_lock(:key)",
+        "SELECT pg_advisory_unlock(:key)", {"key": key},
+        setup=("SELECT set_config('tcp_keepalives_idle', "
+               "CAST(:timeout / 3 AS text), false)",
+               "SELECT set_config('tcp_keepalives_interval', "
+               "CAST(:timeout / 9 AS text), false)",
+               "SELECT set_config('tcp_keepalives_count', '3', false)"))
 
 
 class _FileLock:

@@ -14,6 +14,7 @@
 
 import os
 import signal
+import threading
 import subprocess
 import sys
 import textwrap
@@ -22,10 +23,13 @@ import pytest
 import sqlalchemy as sa
 
 from masakari.db import advisory_lock
+from masakari.tests.fixtures import database as db_fixture
 
 HOLDER = textwrap.dedent("""
     import sys
     from masakari.db import advisory_lock
+    if len(sys.argv) > 3:
+        advisory_lock.SESSION_TIMEOUT = int(sys.argv[3])
     lock = advisory_lock.database_lock(sys.argv[2], sys.argv[1])
     assert lock.acquire(blocking=False)
     print("held", flush=True)
@@ -38,9 +42,9 @@ HOLDER = textwrap.dedent("""
 class Holder:
     """Another process holding the lock ``name`` of the test database."""
 
-    def __init__(self, url, name):
+    def __init__(self, url, name, *args):
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, url, name],
+            [sys.executable, "-c", HOLDER, url, name, *map(str, args)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "held"
 
@@ -53,6 +57,10 @@ class Holder:
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(30)
+
+    def freeze(self):
+        """Like a vanished machine: the connection stays, nobody answers."""
+        self.proc.send_signal(signal.SIGSTOP)
 
 
 @pytest.fixture
@@ -157,3 +165,72 @@ def test_sqlite_lock_files_live_beside_the_database(tmp_path):
     assert lock.acquire(blocking=False)
     assert os.listdir(tmp_path / "m.db.locks")
     lock.release()
+
+
+SESSION_SETTINGS = {
+    "postgresql": ("SHOW tcp_keepalives_idle", "20"),
+    "mysql": ("SELECT @@session.wait_timeout", 60),
+}
+
+
+def test_the_server_drops_a_vanished_holder_within_a_minute(db, url):
+    """PostgreSQL probes the lock holder's connection, MySQL times it out
+    (the keeper pings a live holder); SQLite's flock dies with the process.
+    """
+    [lock] = _locks(url, "n", 1)
+    assert lock.acquire(blocking=False)
+    try:
+        if db.backend == "sqlite":
+            assert isinstance(lock, advisory_lock._FileLock)
+            return
+        query, expected = SESSION_SETTINGS[db.backend]
+        assert lock._conn.execute(sa.text(query)).scalar() == expected
+    finally:
+        lock.release()
+
+
+@pytest.fixture(scope="module")
+def mysql_url():
+    database = db_fixture.TestDatabase("mysql")
+    try:
+        yield database.url
+    finally:
+        advisory_lock.dispose()
+        database.drop()
+
+
+def _wait_until(predicate, timeout=15.0):
+    tick = threading.Event()
+    for _ in range(int(timeout / 0.1)):
+        if predicate():
+            return True
+        tick.wait(0.1)
+    return predicate()
+
+
+def test_mysql_keeper_holds_off_wait_timeout(mysql_url, monkeypatch):
+    monkeypatch.setattr(advisory_lock, "SESSION_TIMEOUT", 1)
+    monkeypatch.setattr(advisory_lock, "KEEPALIVE_INTERVAL", 0.2)
+    monkeypatch.setattr(advisory_lock, "_keeper", advisory_lock._Keeper())
+    first, second = _locks(mysql_url, "kept")
+    assert first.acquire(blocking=False)
+    try:
+        # Three wait_timeouts: without the pings the server would have
+        # closed the holder's connection and freed the lock.
+        assert not _wait_until(lambda: second.acquire(blocking=False), 3.5)
+    finally:
+        first.release()
+    assert second.acquire(blocking=False)
+    second.release()
+
+
+def test_mysql_frees_the_lock_of_a_frozen_holder(mysql_url):
+    holder = Holder(mysql_url, "frozen", 1)
+    [lock] = _locks(mysql_url, "frozen", 1)
+    try:
+        assert not lock.acquire(blocking=False)
+        holder.freeze()
+        assert _wait_until(lambda: lock.acquire(blocking=False))
+        lock.release()
+    finally:
+        holder.kill()
