@@ -69,6 +69,10 @@ def build_notification(host: str, event: str, vir_domain_event: str,
 class InstancemonitorManager(manager.Manager):
     """Listens to libvirt and reports the events of spec §3.3."""
 
+    # Seconds after a (re)connect at which domains that still looked
+    # running are listed again (see _recheck).
+    RECHECK_DELAYS: tuple = (1.0, 2.0, 4.0, 8.0, 16.0)
+
     def __init__(self, conf=CONF, libvirt_module=None, notifier=None,
                  opener=None) -> None:
         super().__init__(conf)
@@ -82,6 +86,7 @@ class InstancemonitorManager(manager.Manager):
         self._running_domains: dict = {}
         self._domains_lock = threading.Lock()
         self.connection: libvirt_events.EventConnection | None = None
+        self._recheck_thread: threading.Thread | None = None
         max_age = conf.instancemonitor.snapshot_max_age
         self.snapshot = (snapshot_mod.DomainSnapshot(
             os.path.join(conf.state_path, SNAPSHOT_FILE), max_age)
@@ -174,15 +179,10 @@ class InstancemonitorManager(manager.Manager):
         A domain that was running before the connection dropped (or, at
         start, according to a recent snapshot file) and is shut off now
         gets the lifecycle STOPPED notification libvirt sent while nobody
-        was listening.
+        was listening. Those still shown as running are looked at again
+        for a little while (see :meth:`_recheck`).
         """
-        current = {}
-        for dom in conn.listAllDomains(0):
-            try:
-                state, reason = dom.state()
-                current[dom.UUIDString()] = (state, reason)
-            except self.libvirt.libvirtError:
-                continue
+        current = self._domain_states(conn)
         with self._domains_lock:
             previous = dict(self._running_domains)
             self._running_domains = {
@@ -196,9 +196,66 @@ class InstancemonitorManager(manager.Manager):
             previous = saved
         self._save_snapshot()
         for uuid, (state, reason) in current.items():
-            detail = em.SHUTOFF_REASON_TO_DETAIL.get(reason)
-            if (previous.get(uuid) and state == _SHUTOFF
-                    and detail is not None):
-                LOG.warning("Instance %s stopped while libvirt was "
-                            "unreachable", uuid)
-                self.handle_event(em.LIFECYCLE, em.STOPPED, detail, uuid)
+            if previous.get(uuid) and state == _SHUTOFF:
+                self._report_missed_stop(uuid, reason)
+        suspects = {uuid for uuid, (state, _) in current.items()
+                    if previous.get(uuid) and state in _RUNNING_STATES}
+        if suspects and self.RECHECK_DELAYS:
+            self._recheck_thread = threading.Thread(
+                target=self._recheck, args=(conn, suspects), daemon=True,
+                name="domain-recheck")
+            self._recheck_thread.start()
+
+    def _domain_states(self, conn) -> dict:
+        """uuid -> (state, reason) of every domain libvirt knows."""
+        current = {}
+        for dom in conn.listAllDomains(0):
+            try:
+                current[dom.UUIDString()] = dom.state()
+            except self.libvirt.libvirtError:
+                continue
+        return current
+
+    def _report_missed_stop(self, uuid: str, reason: int) -> None:
+        detail = em.SHUTOFF_REASON_TO_DETAIL.get(reason)
+        if detail is None:
+            return
+        LOG.warning("Instance %s stopped while libvirt was unreachable",
+                    uuid)
+        self.handle_event(em.LIFECYCLE, em.STOPPED, detail, uuid)
+
+    def _recheck(self, conn, suspects: set) -> None:
+        """Look again at domains that were running across a reconnect.
+
+        A restarted libvirtd reconnects to its guests in the background:
+        a client that connects first still sees a guest that died during
+        the outage as running, and libvirt later marks it shut off without
+        a lifecycle event. So list the domains again RECHECK_DELAYS
+        seconds after connecting and report those found shut off that no
+        event has reported since.
+        """
+        waited = 0.0
+        for delay in self.RECHECK_DELAYS:
+            if self.stop_event.wait(max(delay - waited, 0.0)):
+                return
+            waited = delay
+            try:
+                current = self._domain_states(conn)
+            except self.libvirt.libvirtError:
+                return  # the connection is gone; the next one rescans
+            stopped = []
+            with self._domains_lock:
+                for uuid in sorted(suspects):
+                    state, reason = current.get(uuid, (None, None))
+                    if state in _RUNNING_STATES:
+                        continue
+                    suspects.discard(uuid)
+                    if state == _SHUTOFF and self._running_domains.get(uuid):
+                        self._running_domains[uuid] = False
+                        stopped.append((uuid, reason))
+            if stopped:
+                self._save_snapshot()
+            for uuid, reason in stopped:
+                self._report_missed_stop(uuid, reason)
+            if not suspects:
+                return

@@ -156,7 +156,10 @@ def test_survives_libvirtd_restart(real_libvirtd, fake_api, tmp_path):
         daemon.procs.pop()
         daemon.start()
         conn = libvirt.open(daemon.uri)
-        [note] = fake_api.wait_for(1, timeout=60)
+        try:
+            [note] = fake_api.wait_for(1, timeout=60)
+        except AssertionError as err:
+            raise AssertionError(f"{err}\n{mon.log()[-5000:]}") from None
         assert mon.proc.poll() is None
     finally:
         status = mon.stop()

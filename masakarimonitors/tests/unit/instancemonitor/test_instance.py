@@ -69,6 +69,7 @@ def mgr(make_conf):
                                         libvirt_module=FakeLibvirt,
                                         notifier=FakeNotifier())
     m.dispatcher = FakeDispatcher()
+    m.RECHECK_DELAYS = ()
     return m
 
 
@@ -171,3 +172,57 @@ def test_snapshot_can_be_disabled(make_conf):
     assert mgr.snapshot is None
     mgr._on_connect(FakeConn([FakeDomain(UUID, (5, 3))]), True)
     assert mgr.dispatcher.items == []
+
+
+class ChangingConn:
+    """Each listing returns the next list of domains (the last repeats)."""
+
+    def __init__(self, *listings):
+        self.listings = list(listings)
+
+    def listAllDomains(self, flags):  # noqa: N802
+        if len(self.listings) > 1:
+            return self.listings.pop(0)
+        return self.listings[0]
+
+
+def _reconnect_with(mgr, conn):
+    mgr.RECHECK_DELAYS = (0.0, 0.0, 0.0)
+    mgr._on_connect(FakeConn([FakeDomain(UUID)]), True)
+    mgr._on_connect(conn, False)
+    if mgr._recheck_thread is not None:
+        mgr._recheck_thread.join(10)
+        assert not mgr._recheck_thread.is_alive()
+
+
+def test_recheck_reports_a_guest_libvirt_marks_shut_off_later(mgr):
+    """libvirtd restarted: the guest that died meanwhile still shows as
+    running at first and is shut off (without an event) a moment later."""
+    _reconnect_with(mgr, ChangingConn([FakeDomain(UUID)],
+                                      [FakeDomain(UUID)],
+                                      [FakeDomain(UUID, (5, 3))]))
+    assert [key for key, _ in mgr.dispatcher.items] == [
+        (UUID, "LIFECYCLE", "STOPPED_FAILED")]
+    assert mgr._running_domains == {UUID: False}
+
+
+def test_recheck_leaves_what_an_event_reported(mgr):
+    conn = ChangingConn([FakeDomain(UUID)], [FakeDomain(UUID, (5, 3))])
+    real = conn.listAllDomains
+
+    def listing(flags):
+        domains = real(flags)
+        if domains[0].state()[0] == 5 and not mgr.dispatcher.items:
+            mgr.handle_event(0, 5, 5, UUID)  # the event came first
+        return domains
+    conn.listAllDomains = listing
+    _reconnect_with(mgr, conn)
+    assert [key for key, _ in mgr.dispatcher.items] == [
+        (UUID, "LIFECYCLE", "STOPPED_FAILED")]
+
+
+def test_recheck_of_guests_that_keep_running_reports_nothing(mgr):
+    conn = ChangingConn([FakeDomain(UUID)])
+    _reconnect_with(mgr, conn)
+    assert mgr.dispatcher.items == []
+    assert mgr._running_domains == {UUID: True}
