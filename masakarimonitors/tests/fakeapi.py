@@ -90,7 +90,7 @@ class FakeMasakariAPI:
             self._cond.notify_all()
             return status
 
-    def wait_for(self, count: int, timeout: float = 10.0,
+    def wait_for(self, count: int, timeout: float = 30.0,
                  accepted: bool = True) -> list:
         """Wait until ``count`` notifications arrived; return them."""
         deadline = time.monotonic() + timeout

@@ -91,7 +91,7 @@ def test_storage_failure_reaches_the_api(tmp_path, api, agents):
     drv.run_cycle()
     agents["storage"].members["node2"] = SERF_FAILED
     drv.run_cycle()
-    notes = api.wait_for(1, 10)
+    notes = api.wait_for(1, 30)
     drv.stop()
     assert [(n["hostname"], n["payload"]) for n in notes] == [
         ("node2", {"event": "STOPPED", "cluster_status": "OFFLINE",

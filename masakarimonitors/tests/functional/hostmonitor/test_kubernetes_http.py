@@ -103,7 +103,7 @@ def test_not_ready_node_reaches_the_api(tmp_path, api, kube):
     drv.run_cycle()
     kube.ready["node3"] = "Unknown"
     drv.run_cycle()
-    notes = api.wait_for(1, 10)
+    notes = api.wait_for(1, 30)
     drv.stop()
     assert [(n["hostname"], n["payload"]) for n in notes] == [
         ("node3", {"event": "STOPPED", "cluster_status": "OFFLINE",
