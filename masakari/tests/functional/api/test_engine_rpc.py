@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
 
 import oslo_messaging as messaging
 import pytest
@@ -68,6 +69,12 @@ class StandInEngine:
         return DETAILS
 
 
+# Topic and exchange of this module's own: RabbitMQ names the topic queue
+# after the topic alone, and other tests may run engines on the same broker.
+TOPIC = 'ha_engine-rpc-' + uuid.uuid4().hex[:8]
+EXCHANGE = 'masakari-rpc-' + uuid.uuid4().hex[:8]
+
+
 @pytest.fixture
 def engine():
     url = transport_url()
@@ -77,8 +84,8 @@ def engine():
     transport = messaging.get_rpc_transport(cfg.CONF)
     endpoint = StandInEngine()
     server = messaging.get_rpc_server(
-        transport, messaging.Target(topic='ha_engine', server='stand-in',
-                                    exchange='masakari'),
+        transport, messaging.Target(topic=TOPIC, server='stand-in',
+                                    exchange=EXCHANGE),
         [endpoint], executor='threading', serializer=rpc.ContextSerializer())
     server.start()
     yield endpoint, server
@@ -98,6 +105,7 @@ def api(tmp_path, cloud):
     creds = cloud.credentials
     server = api_server.ApiServer(str(tmp_path), url, extra={'DEFAULT': {
         'transport_url': transport_url(), 'rpc_response_timeout': '3',
+        'masakari_topic': TOPIC, 'control_exchange': EXCHANGE,
         'os_privileged_user_name': creds['username'],
         'os_privileged_user_password': creds['password'],
         'os_privileged_user_tenant': creds['project_name'],

@@ -69,6 +69,7 @@ class Deployment:
     def __init__(self, sim: Any, extra: dict[str, dict[str, Any]] | None = None) -> None:
         self.sim = sim
         self.dir = tempfile.TemporaryDirectory(prefix="masakari-func-")
+        self.run_id = uuid.uuid4().hex[:8]
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.db_url = f"sqlite:///{self.dir.name}/masakari.sqlite"
@@ -76,7 +77,11 @@ class Deployment:
         sections: dict[str, dict[str, Any]] = {
             "DEFAULT": {
                 "transport_url": transport_url(),
-                "control_exchange": "masakari-test-" + uuid.uuid4().hex[:8],
+                # RabbitMQ names the topic queue after the topic alone, so
+                # deployments running at the same time need their own topic
+                # (a control_exchange of their own does not keep them apart).
+                "control_exchange": "masakari-test-" + self.run_id,
+                "masakari_topic": "ha_engine-" + self.run_id,
                 "auth_strategy": "noauth2",
                 "masakari_api_listen": "127.0.0.1",
                 "masakari_api_listen_port": self.port,
@@ -134,6 +139,14 @@ class Deployment:
         with open(os.path.join(self.dir.name, f"{name}.log"), errors="replace") as f:
             return f.read()
 
+    def print_logs(self, tail: int = 6000) -> None:
+        """The end of every service log, for pytest to show on failure."""
+        for entry in sorted(os.listdir(self.dir.name)):
+            if entry.endswith(".log"):
+                with open(os.path.join(self.dir.name, entry),
+                          errors="replace") as f:
+                    print(f"----- {entry} (end) -----\n{f.read()[-tail:]}")
+
     def start_api(self) -> None:
         self.start("api", "masakari-api")
         wait_until(self._api_up, 60, what="masakari-api")
@@ -162,6 +175,7 @@ class Deployment:
         proc.wait(timeout=60)
 
     def stop(self) -> None:
+        self.print_logs()
         for name in list(self.procs):
             proc = self.procs[name]
             if proc.poll() is None:
