@@ -610,6 +610,22 @@ def vmove_update(uuid: str, values: dict) -> models.VMove:
 
 
 @db_session.retry
+def vmove_update_each(updates: Sequence[tuple[str, dict]]) -> None:
+    """Apply each (uuid, values) pair in one transaction (all or none).
+
+    Raises VMoveNotFound, and changes nothing, if any uuid is unknown.
+    """
+    if not updates:
+        return
+    with db_session.writer() as session:
+        for uuid, values in updates:
+            vmove = _live(session, models.VMove, "uuid", uuid)
+            if vmove is None:
+                raise exception.VMoveNotFound(id=uuid)
+            _apply_values(vmove, values)
+
+
+@db_session.retry
 def vmove_create_many(values_list: Sequence[dict]) -> list[models.VMove]:
     """Insert several vmoves in one transaction (all of them or none)."""
     rows = []

@@ -33,6 +33,7 @@ from masakari.compute import exceptions as cexc
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
 from masakari.engine.drivers.taskflow import poller as poller_mod
+from masakari.engine.drivers.taskflow import vmove_writer
 
 LOG = logging.getLogger(__name__)
 
@@ -673,6 +674,8 @@ class InstanceEvacuation:
         self.target = target
         # vmove uuid -> (server record, vmove values already written)
         self._prepared: dict[str, tuple[dict, dict]] = {}
+        # Instances finishing together share a transaction.
+        self.writer = vmove_writer.GroupWriter(task.runtime.db)
 
     def prepare(self, vmoves: list) -> None:
         """Read every server in one listing and mark the vmoves in bulk.
@@ -769,7 +772,7 @@ class InstanceEvacuation:
 
     def _update(self, vmove: Any, **values: Any) -> None:
         try:
-            self.task.runtime.db.vmove_update(vmove.uuid, values)
+            self.writer.update(vmove.uuid, values)
         except Exception:  # noqa: BLE001
             # A record error must not stop the others.
             LOG.exception("Could not update vmove %s", vmove.uuid)

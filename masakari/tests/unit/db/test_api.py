@@ -552,6 +552,32 @@ def test_vmoves(db):
         api.vmove_update("missing", {"status": "failed"})
 
 
+
+def test_vmove_update_each_is_one_transaction(db):
+    note = make_notification(make_host(make_segment()))
+    base = {"notification_uuid": note.notification_uuid,
+            "type": "evacuation", "status": "ongoing"}
+    one, two = api.vmove_create_many(
+        [dict(base, instance_uuid="i%d" % n, instance_name="vm%d" % n)
+         for n in range(2)])
+    api.vmove_update_each([
+        (one.uuid, {"status": "succeeded", "dest_host": "h2",
+                    "end_time": NOW}),
+        (two.uuid, {"status": "failed", "message": "No valid host"}),
+    ])
+    got = {v.uuid: v for v in api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid})}
+    assert (got[one.uuid].status, got[one.uuid].dest_host,
+            got[one.uuid].end_time) == ("succeeded", "h2", NOW)
+    assert (got[two.uuid].status, got[two.uuid].message) == (
+        "failed", "No valid host")
+    # All or nothing: an unknown uuid changes none of them.
+    with pytest.raises(exception.VMoveNotFound):
+        api.vmove_update_each([(one.uuid, {"status": "failed"}),
+                               ("missing", {"status": "failed"})])
+    assert api.vmove_get_by_uuid(one.uuid).status == "succeeded"
+    api.vmove_update_each([])
+
 def test_vmove_bulk_create_and_update(db):
     seg = make_segment()
     host = make_host(seg)

@@ -241,6 +241,7 @@ class FakeVMoveDB:
     def __init__(self):
         self.vmoves = {}
         self.bulk_updates = []
+        self.batches = []  # uuids written together by vmove_update_each
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -257,6 +258,16 @@ class FakeVMoveDB:
             for key, value in values.items():
                 setattr(self.vmoves[uuid], key, value)
             return types.SimpleNamespace(**vars(self.vmoves[uuid]))
+
+    def vmove_update_each(self, updates):
+        with self._lock:
+            updates = [(uuid, dict(values)) for uuid, values in updates]
+            if any(uuid not in self.vmoves for uuid, _ in updates):
+                raise KeyError("unknown vmove")
+            self.batches.append([uuid for uuid, _ in updates])
+            for uuid, values in updates:
+                for key, value in values.items():
+                    setattr(self.vmoves[uuid], key, value)
 
     def vmove_update_many(self, uuids, values):
         with self._lock:
