@@ -552,7 +552,6 @@ def test_vmoves(db):
         api.vmove_update("missing", {"status": "failed"})
 
 
-
 def test_vmove_update_each_is_one_transaction(db):
     note = make_notification(make_host(make_segment()))
     base = {"notification_uuid": note.notification_uuid,
@@ -577,6 +576,7 @@ def test_vmove_update_each_is_one_transaction(db):
                                ("missing", {"status": "failed"})])
     assert api.vmove_get_by_uuid(one.uuid).status == "succeeded"
     api.vmove_update_each([])
+
 
 def test_vmove_bulk_create_and_update(db):
     seg = make_segment()
