@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from typing import Any, Callable, Iterable
-
-from keystoneauth1 import exceptions as ksa_exceptions
-from keystonemiddleware.auth_token import _exceptions as ksm_exceptions
 
 from masakari.api import app as v1_app
 from masakari.api import errors
@@ -43,10 +41,22 @@ MESSAGES = {
 
 # Raised by keystonemiddleware when [keystone_authtoken] lacks what it
 # needs (no auth plugin, unusable options): nothing a client can change.
-AUTH_CONFIG_ERRORS = (ksa_exceptions.MissingAuthPlugin,
-                      ksm_exceptions.ConfigurationError)
+# (module, class); looked up only once keystonemiddleware has raised
+# something, so the noauth2 pipeline never imports it.
+AUTH_CONFIG_ERRORS = (
+    ('keystoneauth1.exceptions', 'MissingAuthPlugin'),
+    ('keystonemiddleware.auth_token._exceptions', 'ConfigurationError'),
+)
 AUTH_UNAVAILABLE = ('Authentication is unavailable: the [keystone_authtoken] '
                     'configuration of this service is incomplete.')
+
+
+def _is_auth_config_error(exc: Exception) -> bool:
+    classes = tuple(
+        cls for cls in (getattr(sys.modules.get(module), name, None)
+                        for module, name in AUTH_CONFIG_ERRORS)
+        if isinstance(cls, type))
+    return bool(classes) and isinstance(exc, classes)
 
 
 def _message(status: str, body: bytes) -> str:
@@ -86,15 +96,15 @@ class FaultWrapper(base.Middleware):
             if not started:
                 raise RuntimeError('the application did not start a '
                                    'response')
-        except AUTH_CONFIG_ERRORS as exc:
-            LOG.error('Cannot authenticate %s %r: %s: %s. Check the '
-                      '[keystone_authtoken] options (auth_type and its '
-                      'credentials, www_authenticate_uri).',
-                      environ.get('REQUEST_METHOD'),
-                      environ.get('PATH_INFO'), type(exc).__name__, exc)
-            return v1_app.fault_response(503, AUTH_UNAVAILABLE)(
-                environ, start_response)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if _is_auth_config_error(exc):
+                LOG.error('Cannot authenticate %s %r: %s: %s. Check the '
+                          '[keystone_authtoken] options (auth_type and its '
+                          'credentials, www_authenticate_uri).',
+                          environ.get('REQUEST_METHOD'),
+                          environ.get('PATH_INFO'), type(exc).__name__, exc)
+                return v1_app.fault_response(503, AUTH_UNAVAILABLE)(
+                    environ, start_response)
             LOG.exception('Unexpected error for %s %r',
                           environ.get('REQUEST_METHOD'),
                           environ.get('PATH_INFO'))

@@ -69,6 +69,15 @@ def url(db):
     advisory_lock.dispose()
 
 
+def _wait_until(predicate, timeout=15.0):
+    tick = threading.Event()
+    for _ in range(int(timeout / 0.1)):
+        if predicate():
+            return True
+        tick.wait(0.1)
+    return predicate()
+
+
 def _locks(url, name, count=2):
     return [advisory_lock.database_lock(name, url) for _ in range(count)]
 
@@ -123,12 +132,8 @@ def test_freed_when_the_holder_dies(url):
     holder.kill()
     # The server notices the closed connection (or the kernel drops the
     # flock) at once for a killed process; poll briefly for the server.
-    for _ in range(100):
-        if lock.acquire(blocking=False):
-            break
-        os.sched_yield()
-    else:
-        pytest.fail("lock still held after its holder died")
+    assert _wait_until(lambda: lock.acquire(blocking=False)), (
+        "lock still held after its holder died")
     lock.release()
 
 
@@ -185,15 +190,6 @@ def mysql_url():
     finally:
         advisory_lock.dispose()
         database.drop()
-
-
-def _wait_until(predicate, timeout=15.0):
-    tick = threading.Event()
-    for _ in range(int(timeout / 0.1)):
-        if predicate():
-            return True
-        tick.wait(0.1)
-    return predicate()
 
 
 def test_mysql_keeper_holds_off_wait_timeout(mysql_url, monkeypatch):
