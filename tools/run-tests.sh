@@ -19,11 +19,13 @@ VENV=${VENV:-$TOP/.venv}
 
 # Debian packages: database servers and RabbitMQ for the functional tests,
 # libvirt (headers for libvirt-python, libvirtd and qemu for the instance
-# monitors) and the Pacemaker/Corosync tools for the host monitor.
+# monitors and the BMC emulators), the Pacemaker/Corosync tools for the host
+# monitor, ipmitool and the fence agents (fence_ipmilan, fence_redfish: one
+# package, fence-agents, in Debian 12) for the fencing tests.
 DEB_PACKAGES=(
     mariadb-server postgresql rabbitmq-server
     libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86
-    pacemaker corosync pacemaker-cli-utils ipmitool
+    pacemaker corosync pacemaker-cli-utils ipmitool fence-agents
 )
 
 if [ "$(id -u)" = 0 ]; then
@@ -37,7 +39,9 @@ fi
 echo "[run-tests] pip install"
 "$VENV/bin/pip" install -q -r requirements.txt -r test-requirements.txt
 if pkg-config --exists libvirt 2>/dev/null; then
-    "$VENV/bin/pip" install -q libvirt-python
+    # virtualbmc (IPMI BMC emulator of the fencing tests) needs
+    # libvirt-python, so it comes with it.
+    "$VENV/bin/pip" install -q libvirt-python 'virtualbmc>=3.0.0'
 fi
 "$VENV/bin/pip" install -q -e .
 
