@@ -26,6 +26,7 @@ from masakari.conf import coordination
 from masakari.conf import database
 from masakari.conf import engine
 from masakari.conf import engine_driver
+from masakari.conf import fencing
 from masakari.conf import nova
 from masakari.conf import osapi_v1
 from masakari.conf import paths
@@ -42,6 +43,7 @@ MODULES = (
     database,
     engine,
     engine_driver,
+    fencing,
     nova,
     osapi_v1,
     paths,

@@ -66,6 +66,7 @@ NOTIFICATION_FILTERS = {
     # For the engine's periodic work (not exposed by the REST API).
     "generated_before": ("lt", "generated_time"),
     "created_before": ("lt", "created_at"),
+    "created_since": ("ge", "created_at"),
     "updated_before": ("lt", "updated_at"),
     "notification_uuid": ("in", "notification_uuid"),
 }

@@ -68,3 +68,20 @@ class InvalidRecoveryFlowConfig(exception.MasakariException):
     msg_fmt = (
         "Invalid recovery workflow configuration [{group}] {option}: {reason}"
     )
+
+
+class HostNotFenced(exception.MasakariException):
+    """[fencing] mode required: the host was not proven off."""
+
+    msg_fmt = (
+        "Host {host_name} was not proven powered off ({reason}); nothing "
+        "was evacuated."
+    )
+
+
+class SafetyGateClosed(exception.MasakariException):
+    """A fencing safety gate stopped the recovery of a host."""
+
+    msg_fmt = (
+        "Recovery of host {host_name} stopped by a safety gate: {reason}"
+    )

@@ -25,6 +25,7 @@ from typing import Any, Callable
 
 from masakari.engine import events
 from masakari.engine import exceptions
+from masakari.engine.fencing import evidence
 
 LOG = logging.getLogger(__name__)
 
@@ -167,14 +168,26 @@ def _event(job: Job) -> str:
     return str(job.payload.get("event", "")).upper()
 
 
+def _fencing_decision(job: Job) -> evidence.Decision:
+    runtime = job.runtime
+    conf = getattr(runtime, "conf", None)
+    mode = conf.fencing.mode if conf is not None else "evidence"
+    fencer = getattr(runtime, "fencer", None)
+    can_fence = fencer is not None and fencer.has_devices(job.host.name)
+    return evidence.decide(mode, job.payload, can_fence)
+
+
 def handle_compute_host(job: Job) -> Outcome:
-    host_status = job.payload.get("host_status")
-    if host_status is None or str(host_status).upper() != "NORMAL":
-        return Outcome("ignored")
     event = _event(job)
-    if event == "STARTED":
+    host_status = str(job.payload.get("host_status") or "").upper()
+    if event == "STARTED" and host_status == "NORMAL":
         return Outcome("finished")
     if event != "STOPPED":
+        return Outcome("ignored")
+    decision = _fencing_decision(job)
+    if not decision.recover:
+        # A report that proves nothing, for a host the engine cannot fence
+        # itself: nothing is done, as with upstream's UNKNOWN reports.
         return Outcome("ignored")
     db, host = job.db, job.host
     values: dict[str, Any] = {"on_maintenance": True}
@@ -208,7 +221,8 @@ def handle_compute_host(job: Job) -> Outcome:
             job.notification.notification_uuid,
             update_host_method=unreserve,
             reserved_host_list=reserved,
-            fenced=True,
+            fenced=decision.fenced,
+            fence_evidence=decision.evidence,
             runtime=job.runtime,
         )
     )

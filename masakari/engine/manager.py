@@ -75,6 +75,18 @@ def _load_driver(conf: Any) -> Any:
     ).driver
 
 
+def _load_fencer(conf: Any) -> Any:
+    """The fence devices of [fencing] config_file, or None without one."""
+    path = conf.fencing.config_file
+    if not path:
+        return None
+    from masakari.engine.fencing import fencer as fencer_mod
+
+    fencer = fencer_mod.Fencer.from_file(path)
+    LOG.info("Fence devices loaded from %s", path)
+    return fencer
+
+
 class EngineEndpoint:
     """What the RPC server exposes: exactly the two methods of spec §2.1."""
 
@@ -108,10 +120,13 @@ class MasakariManager:
         db: Any = None,
         clock: timing.Clock | None = None,
         emit: Any = None,
+        fencer: Any = None,
     ) -> None:
         if db is None:
             from masakari.db import api as db
         self.conf = conf
+        # Loaded (and checked) here so a bad file stops the engine at start.
+        self.fencer = fencer if fencer is not None else _load_fencer(conf)
         self.db = db
         self.clock = clock or timing.Clock()
         self.driver = driver if driver is not None else _load_driver(conf)
@@ -247,6 +262,8 @@ class MasakariManager:
             self.leases.hand_back(lease)
         self.leases.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if self.fencer is not None:
+            self.fencer.close()
         coordination.stop()
 
     # -- processing one notification -------------------------------------
@@ -297,6 +314,7 @@ class MasakariManager:
             db=self.db,
             cancel=lease.cancel,
             notification_uuid=notification_uuid,
+            fencer=self.fencer,
         )
         job = handlers.Job(
             context=context,

@@ -72,8 +72,21 @@ def show(req: ApiRequest, id: str) -> ApiResponse:
     return ApiResponse(200, views.single(notification, details))
 
 
+def _without_object_keys(body: object) -> object:
+    """The body with the payload's object-valued keys left out, for the
+    generic layer (which allows string values only)."""
+    inner = body.get('notification') if isinstance(body, dict) else None
+    payload = inner.get('payload') if isinstance(inner, dict) else None
+    if not isinstance(payload, dict) or not (
+            schemas.OBJECT_KEYS & payload.keys()):
+        return body
+    payload = {k: v for k, v in payload.items()
+               if k not in schemas.OBJECT_KEYS}
+    return dict(body, notification=dict(inner, payload=payload))
+
+
 def create(req: ApiRequest) -> ApiResponse:
-    validation.validate(schemas.create, req.body)
+    validation.validate(schemas.create, _without_object_keys(req.body))
     common.authorize(req.context, RESOURCE, 'create')
     inner = req.body['notification']
     validation.validate(schemas.PAYLOADS[inner['type']], inner['payload'])

@@ -36,6 +36,24 @@ create = {
 
 _started_stopped = {'type': 'string', 'enum': ['STARTED', 'STOPPED']}
 
+# Evidence that a failed host is powered off, sent by host monitors that
+# checked it (an addition to upstream's payload; its keys are untouched).
+fencing_evidence = {
+    'type': 'object',
+    'properties': {
+        'confirmed': {'type': 'boolean'},
+        'source': {'type': 'string', 'minLength': 1, 'maxLength': 64,
+                   'pattern': '^[a-zA-Z0-9-_:.]*$'},
+        'at': {'type': 'string', 'maxLength': 64},
+    },
+    'required': ['confirmed', 'source'],
+    'additionalProperties': False,
+}
+
+# Payload keys whose values are objects: the generic layer (string values
+# only) does not see them; the per-type schema checks them.
+OBJECT_KEYS = frozenset({'fencing'})
+
 PAYLOADS = {
     'COMPUTE_HOST': {
         'type': 'object',
@@ -44,6 +62,7 @@ PAYLOADS = {
             'host_status': {'type': 'string', 'enum': ['NORMAL', 'UNKNOWN']},
             'cluster_status': {'type': 'string',
                                'enum': ['ONLINE', 'OFFLINE']},
+            'fencing': fencing_evidence,
         },
         'required': ['event'],
         'additionalProperties': False,

@@ -53,6 +53,9 @@ DEFAULT_METHOD = "rh_priority"
 NO_FALLBACK = (
     exceptions.SkipHostRecoveryException,
     exceptions.RecoveryCancelled,
+    # A fallback flow would meet the same gate or the same missing proof.
+    exceptions.HostNotFenced,
+    exceptions.SafetyGateClosed,
 )
 
 
@@ -220,6 +223,7 @@ class TaskFlowDriver(driver_base.NotificationDriver):
             "host_name": host_name,
             "notification_uuid": notification_uuid,
             "fenced": bool(kwargs.get("fenced", False)),
+            "fence_evidence": kwargs.get("fence_evidence"),
         }
         for position, kind in enumerate(kinds):
             last = position == len(kinds) - 1

@@ -32,6 +32,7 @@ from masakari.common import coordination
 from masakari.compute import exceptions as cexc
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
+from masakari.engine.drivers.taskflow import fence_step
 from masakari.engine.drivers.taskflow import poller as poller_mod
 from masakari.engine.drivers.taskflow import vmove_writer
 
@@ -129,16 +130,24 @@ def _reserved_lock(name: str) -> threading.Lock:
 class DisableComputeServiceTask(base.MasakariTask):
     """Take the failed host out of scheduling and make Nova accept evacuations.
 
-    A fenced host (confirmed powered off) is marked forced_down *before* it
-    is disabled, so Nova neither waits on the dead host nor refuses the
+    First the safety gates and the proof that the host is off (see
+    fence_step). A host proven off is marked forced_down *before* it is
+    disabled, so Nova neither waits on the dead host nor refuses the
     evacuation; otherwise we poll until Nova itself reports the service down.
     """
 
-    def execute(self, host_name: str, fenced: bool = False) -> None:
+    def execute(
+        self,
+        host_name: str,
+        fenced: bool = False,
+        fence_evidence: dict | None = None,
+    ) -> None:
         nova, ctx, conf = self.novaclient, self.context, self.conf
         self.update_details(
             f"Disabling compute service on host: '{host_name}'"
         )
+        fence_step.check_gates(self, host_name)
+        fenced = fence_step.prove_off(self, host_name, fenced, fence_evidence)
         service = nova.get_compute_service(ctx, host_name)
         if (
             fenced

@@ -97,6 +97,12 @@ class Runtime:
     listings: dict[str, tuple[float, list]] = dataclasses.field(
         default_factory=dict, repr=False
     )
+    # The engine's fence devices (masakari.engine.fencing.fencer.Fencer),
+    # or None when it has none.
+    fencer: Any = None
+    # Why the failed host counts as powered off, once known: a fallback
+    # flow of the same recovery re-uses it instead of fencing again.
+    fence_proof: str | None = None
 
     def __post_init__(self) -> None:
         if self.db is None:

@@ -289,3 +289,11 @@ class FakeVMoveDB:
             rows = sorted(self.vmoves.values(), key=lambda r: r.id)
             return [types.SimpleNamespace(**vars(r)) for r in rows
                     if all(getattr(r, k) == v for k, v in filters.items())]
+
+
+# The fencing evidence the Pacemaker host monitor adds to a host failure
+# notification after a confirmed STONITH: the fast path's proof.
+FENCED = {"confirmed": True, "source": "stonith-history",
+          "at": "2026-01-01T00:00:00Z"}
+STOPPED_FENCED = {"event": "STOPPED", "host_status": "NORMAL",
+                  "cluster_status": "OFFLINE", "fencing": FENCED}

@@ -72,8 +72,7 @@ def make_notification(host, type_="COMPUTE_HOST", payload=None, status="new",
                       created_at=None):
     values = {"type": type_, "source_host_uuid": host.uuid, "status": status,
               "generated_time": datetime.datetime(2026, 1, 1),
-              "payload": payload or {"event": "STOPPED", "host_status": "NORMAL",
-                                     "cluster_status": "OFFLINE"}}
+              "payload": payload or dict(fakes.STOPPED_FENCED)}
     if created_at is not None:
         values["created_at"] = created_at
     return db_api.notification_create(values)
@@ -333,8 +332,8 @@ def test_one_recovery_per_host_oldest_first(manager, cloud, clock):
     _, hosts = make_segment()
     sid = cloud.add_server("h1")
     first = make_notification(hosts["h1"])
-    second = make_notification(hosts["h1"], payload={
-        "event": "STOPPED", "host_status": "NORMAL", "cluster_status": "ONLINE"})
+    second = make_notification(hosts["h1"], payload=dict(
+        fakes.STOPPED_FENCED, cluster_status="ONLINE"))
     # another engine is running the first one
     row = db_api.notification_get_by_uuid(first.notification_uuid)
     lifecycle.claim(db_api, row, clock.utcnow(), 60)
