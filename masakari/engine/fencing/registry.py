@@ -22,8 +22,14 @@ from typing import Any
 
 from masakari.engine.fencing import fence_agent
 from masakari.engine.fencing import ipmi
+from masakari.engine.fencing import kdump
+from masakari.engine.fencing import maas
+from masakari.engine.fencing import redfish
 
 DRIVERS: dict[str, Any] = {
     "fence_agent": fence_agent.FenceAgentDriver,
     "ipmi": ipmi.IpmiDriver,
+    "kdump": kdump.KdumpDriver,
+    "maas": maas.MaasDriver,
+    "redfish": redfish.RedfishDriver,
 }

@@ -184,3 +184,45 @@ def test_password_env_is_read_at_use_time(monkeypatch):
         secret.read()
     monkeypatch.setenv("FENCE_TEST_PW", "value")
     assert secret.read() == "value"
+
+
+def test_every_driver_loads(tmp_path):
+    conf = config.load(write(tmp_path, """
+        hosts:
+          compute1:
+            - driver: redfish
+              address: https://127.0.0.1:8000
+              system_id: /redfish/v1/Systems/abc
+              username: admin
+              password_env: COMPUTE1_BMC_PASSWORD
+              verify: false
+              timeout: 60
+            - driver: fence_agent
+              agent: fence_ipmilan
+              options: {ip: 127.0.0.1, ipport: "6230", lanplus: "1"}
+              password_file: /etc/masakari/fencing/c1.pw
+            - driver: maas
+              url: http://maas.example.com:5240/MAAS
+              api_key_file: /etc/masakari/fencing/maas.key
+            - driver: kdump
+              addresses: [192.0.2.10]
+              max_age: 30
+              timeout: 20
+            - driver: ipmi
+              address: "{host}-ipmi"
+              password_env: P
+    """))
+    drivers = [d["driver"] for d in conf.devices_for("compute1")]
+    assert drivers == ["redfish", "fence_agent", "maas", "kdump", "ipmi"]
+    assert conf.devices_for("compute1")[4]["address"] == "compute1-ipmi"
+    assert config.device_timeout(conf.devices_for("compute1")[3]) == 20
+    assert config.device_timeout(conf.devices_for("compute1")[1]) == 60
+
+
+def test_literal_maas_api_key_rejected(tmp_path):
+    message = load_error(tmp_path, """
+        default:
+          - {driver: maas, url: "http://m/MAAS", api_key: "a:b:c"}
+    """)
+    assert "key 'api_key' is not allowed" in message
+    assert "a:b:c" not in message
