@@ -171,6 +171,7 @@ class RedfishEmulator:
         self.password = password
         self.port = 0
         self.cert_path = ""
+        self.key_path = ""
         self.log_path = os.path.join(self.dir, "sushy-emulator.log")
         self.proc: subprocess.Popen | None = None
 
@@ -189,7 +190,7 @@ class RedfishEmulator:
         digest = bcrypt.hashpw(self.password.encode(), bcrypt.gensalt(4))
         with open(htpasswd, "w") as handle:
             handle.write(f"{self.username}:{digest.decode()}\n")
-        self.cert_path, key_path = make_certificate(self.dir)
+        self.cert_path, self.key_path = make_certificate(self.dir)
         config = os.path.join(self.dir, "emulator.conf")
         with open(config, "w") as handle:
             handle.write(f"SUSHY_EMULATOR_AUTH_FILE = {htpasswd!r}\n"
@@ -201,7 +202,7 @@ class RedfishEmulator:
              "--interface", "127.0.0.1", "--port", str(self.port),
              "--libvirt-uri", self.libvirt_uri,
              "--ssl-certificate", self.cert_path,
-             "--ssl-key", key_path],
+             "--ssl-key", self.key_path],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True, cwd=self.dir)
         log.close()
@@ -335,6 +336,24 @@ def ipmitool(port: int, password: str, *command: str, timeout: float = 20.0,
             stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         return subprocess.CompletedProcess(exc.cmd, -1, "", "timed out")
+
+
+def processes_mentioning(text: str) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes whose argv contains ``text``
+    (this test process excepted)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+        except OSError:
+            continue
+        line = " ".join(arg.decode(errors="replace") for arg in argv)
+        if any(text == arg.decode(errors="replace") for arg in argv):
+            found.append((int(entry), line.strip()))
+    return found
 
 
 @dataclasses.dataclass
