@@ -12,9 +12,10 @@
 
 """Sending notifications to masakari: retry policy and durable spool.
 
-Policy (spec monitors §1.7): a 2xx answer is success, 400 and 409 are
-final rejections (never retried), anything else (other status, connection
-or auth error, client construction failure) is retried after
+Policy: a 2xx answer is success, 400 and 409 are final rejections (never
+retried; a host notification with fencing evidence rejected with 400 is
+first sent once more without that key), anything else (other status,
+connection or auth error, client construction failure) is retried after
 ``retry_interval`` seconds up to ``retry_max`` times. The notification is
 spooled before the first attempt and removed only when accepted or finally
 rejected, so one that ran out of retries is replayed later by
@@ -35,6 +36,11 @@ from masakarimonitors.conf import CONF
 LOG = logging.getLogger(__name__)
 
 FINAL_REJECTIONS = frozenset({400, 409})
+
+# Optional payload key of COMPUTE_HOST notifications that an API without
+# support for it rejects with HTTP 400.
+TYPE_COMPUTE_HOST = "COMPUTE_HOST"
+FENCING_KEY = "fencing"
 
 _default_spool: spool_mod.Spool | None = None
 
@@ -80,6 +86,19 @@ def to_body(notification: dict) -> dict:
     }
 
 
+def _carries_fencing(body: dict) -> bool:
+    payload = body.get("payload")
+    return (body.get("type") == TYPE_COMPUTE_HOST
+            and isinstance(payload, dict) and FENCING_KEY in payload)
+
+
+def without_fencing(body: dict) -> dict:
+    """A copy of ``body`` whose payload lacks the ``fencing`` key."""
+    payload = {k: v for k, v in (body.get("payload") or {}).items()
+               if k != FENCING_KEY}
+    return {**body, "payload": payload}
+
+
 class Sender:
     """One POST attempt with a lazily built, cached client."""
 
@@ -88,8 +107,15 @@ class Sender:
         self._factory = client_factory or client_mod.MasakariClient
         self._client = None
         self._lock = threading.Lock()
+        self._warned_fencing = False
 
     def attempt(self, body: dict) -> Outcome:
+        """POST ``body`` once; see the module docstring for the outcomes.
+
+        A COMPUTE_HOST notification with the ``fencing`` payload key that
+        the API answers with 400 (an API that does not know the key) is
+        sent again at once without the key, so the report is not lost.
+        """
         try:
             with self._lock:
                 if self._client is None:
@@ -105,6 +131,9 @@ class Sender:
             LOG.info("Notification %s accepted (HTTP %s): %s",
                      _describe(body), status, resp.text[:1000])
             return Outcome.ACCEPTED
+        if status == 400 and _carries_fencing(body):
+            self._warn_fencing_rejected(resp.text[:1000])
+            return self.attempt(without_fencing(body))
         if status in FINAL_REJECTIONS:
             LOG.info("Notification %s rejected (HTTP %s), not retried: %s",
                      _describe(body), status, resp.text[:1000])
@@ -112,6 +141,16 @@ class Sender:
         LOG.warning("Notification %s got HTTP %s: %s", _describe(body),
                     status, resp.text[:1000])
         return Outcome.FAILED
+
+    def _warn_fencing_rejected(self, answer: str) -> None:
+        if self._warned_fencing:
+            return
+        self._warned_fencing = True
+        LOG.warning("The masakari API rejected a host notification carrying "
+                    "fencing evidence (HTTP 400: %s); it does not know the "
+                    "payload key '%s'. Such notifications are sent again "
+                    "without it. Upgrade the API or set [host] "
+                    "report_fencing_evidence = False.", answer, FENCING_KEY)
 
     def warm_up(self) -> None:
         """Build the client now so the first event is not delayed by it."""

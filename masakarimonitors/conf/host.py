@@ -96,6 +96,19 @@ host_opts = [
                      "behaviour with disable_ipmi_check = True). Only for "
                      "clusters without fencing whose hosts cannot survive "
                      "a cluster-stack failure."),
+    cfg.BoolOpt("report_fencing_evidence", default=True,
+                help="Add the proof that a failed host is off to its "
+                     "STOPPED/NORMAL notification: a payload key 'fencing' "
+                     "= {confirmed: true, source: 'stonith-history' or "
+                     "'ipmi', at: ISO 8601 UTC time of the fencing or of "
+                     "the IPMI check}. A NORMAL report without proof "
+                     "(assume_fenced_when_offline) and UNKNOWN reports "
+                     "never carry the key, so the engine can tell proven "
+                     "from assumed power-off. A masakari API that does not "
+                     "know the key answers HTTP 400; the notification is "
+                     "then sent again at once without it (a warning is "
+                     "logged once), so no report is lost. Set to False to "
+                     "never send the key."),
 ]
 
 

@@ -57,7 +57,7 @@ class HandleHost(driver.PollingDriver):
         self.oracle = fencing.FenceOracle(
             runner, ipmi_timeout=host.ipmi_timeout,
             password_file=host.ipmi_password_file,
-            history_reader=history_reader)
+            history_reader=history_reader, clock=clock)
         self.names = self_names or names.SelfNames.from_conf(self.conf)
         self.tracker = tracker.Tracker(tracker.Settings.from_conf(host),
                                        self.names.matches)

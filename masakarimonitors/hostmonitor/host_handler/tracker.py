@@ -21,9 +21,11 @@ is classified:
   that was in standby/maintenance/shutting down when last seen online, or
   cluster maintenance mode — and not fenced: not reported;
 * failure — reported STOPPED once the host is confirmed off (fencing
-  history or IPMI: host_status NORMAL), or after ``fencing_timeout``
-  without confirmation (UNKNOWN; a later confirmation is reported again
-  with NORMAL).
+  history or IPMI: host_status NORMAL, with that evidence in the payload's
+  ``fencing`` key), or after ``fencing_timeout`` without confirmation
+  (UNKNOWN; a later confirmation is reported again with NORMAL). With
+  ``assume_fenced`` a failure without evidence is reported NORMAL too, but
+  without the ``fencing`` key.
 
 A host first seen offline is reported when it is unclean, a member the
 cluster expects up, or was fenced recently; a host cleanly down before we
@@ -51,9 +53,18 @@ CLOCK_SKEW = 5.0
 
 
 class Oracle(Protocol):
-    def fenced_since(self, host: str, since: float) -> bool: ...
+    """Where the tracker looks for proof that a host is off."""
 
-    def power_off(self, host: str) -> bool | None: ...
+    def fenced_since(self, host: str, since: float
+                     ) -> events.Evidence | None:
+        """Evidence of a fencing of ``host`` completed at or after
+        ``since`` (epoch seconds), or None."""
+
+    def bmc_known(self, host: str) -> bool:
+        """Whether ``host``'s BMC can be asked at all."""
+
+    def power_off(self, host: str) -> events.Evidence | None:
+        """Evidence that the BMC reports ``host`` powered off, or None."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,6 +76,7 @@ class Settings:
     ipmi_retry_max: int = 3
     ipmi_retry_interval: float = 10
     assume_fenced: bool = False
+    report_evidence: bool = True
 
     @classmethod
     def from_conf(cls, host_conf) -> Settings:
@@ -74,7 +86,8 @@ class Settings:
                    ipmi_enabled=not host_conf.disable_ipmi_check,
                    ipmi_retry_max=host_conf.ipmi_retry_max,
                    ipmi_retry_interval=host_conf.ipmi_retry_interval,
-                   assume_fenced=host_conf.assume_fenced_when_offline)
+                   assume_fenced=host_conf.assume_fenced_when_offline,
+                   report_evidence=host_conf.report_fencing_evidence)
 
 
 @dataclasses.dataclass
@@ -212,23 +225,20 @@ class Tracker:
 
     def _resolve(self, name, pending, now, oracle, may_probe):
         s = self.settings
-        confirmed = s.assume_fenced or oracle.fenced_since(
-            name, pending.fenced_after)
+        evidence = oracle.fenced_since(name, pending.fenced_after)
         ipmi_busy = False
-        if not confirmed and s.ipmi_enabled and may_probe:
-            if pending.ipmi_attempts <= s.ipmi_retry_max:
-                if now >= pending.next_ipmi:
-                    off = oracle.power_off(name)
-                    pending.ipmi_attempts += 1
-                    pending.next_ipmi = now + s.ipmi_retry_interval
-                    if off is None:  # no BMC known for this host
-                        pending.ipmi_attempts = s.ipmi_retry_max + 1
-                    confirmed = bool(off)
-                ipmi_busy = (not confirmed and
-                             pending.ipmi_attempts <= s.ipmi_retry_max)
-        if confirmed:
+        if (evidence is None and not s.assume_fenced and s.ipmi_enabled
+                and may_probe and pending.ipmi_attempts <= s.ipmi_retry_max):
+            if now >= pending.next_ipmi:
+                evidence = self._ask_bmc(name, pending, now, oracle)
+            ipmi_busy = (evidence is None
+                         and pending.ipmi_attempts <= s.ipmi_retry_max)
+        if evidence is not None or s.assume_fenced:
             self.hosts[name].pending = None
-            return self._note(name, events.STOPPED, events.NORMAL)
+            if evidence is None:
+                LOG.warning("Reporting %s as fenced without evidence "
+                            "(assume_fenced_when_offline)", name)
+            return self._note(name, events.STOPPED, events.NORMAL, evidence)
         if (not pending.reported_unknown and not ipmi_busy
                 and now - pending.started >= s.fencing_timeout):
             pending.reported_unknown = True
@@ -237,5 +247,17 @@ class Tracker:
             return self._note(name, events.STOPPED, events.UNKNOWN)
         return None
 
-    def _note(self, name, event, host_status):
-        return events.compute_host(name, event, host_status, now=self._now)
+    def _ask_bmc(self, name, pending, now, oracle):
+        s = self.settings
+        pending.next_ipmi = now + s.ipmi_retry_interval
+        if not oracle.bmc_known(name):
+            pending.ipmi_attempts = s.ipmi_retry_max + 1   # nothing to retry
+            return None
+        pending.ipmi_attempts += 1
+        return oracle.power_off(name)
+
+    def _note(self, name, event, host_status, evidence=None):
+        if not self.settings.report_evidence:
+            evidence = None
+        return events.compute_host(name, event, host_status, now=self._now,
+                                   evidence=evidence)

@@ -146,15 +146,18 @@ def test_member_failure_reported_normal_once_fenced(tmp_path, api):
     c = CibCluster(tmp_path, api)
     assert c.cycle({"node1": "online", "node2": "online"}) == []
     assert c.cycle({"node1": "online", "node2": "failed"}) == []
+    fenced_text = _utc_text(1)
     c.history = fakes.history_xml(("node2", "reboot", "success",
-                                   _utc_text(1)))
+                                   fenced_text))
     assert c.cycle({"node1": "online", "node2": "down"}) == [
         ("node2", "STOPPED", "NORMAL")]
     body = api.notifications()[0]
     assert body["type"] == "COMPUTE_HOST"
-    assert body["payload"] == {"event": "STOPPED",
-                               "cluster_status": "OFFLINE",
-                               "host_status": "NORMAL"}
+    assert body["payload"] == {
+        "event": "STOPPED", "cluster_status": "OFFLINE",
+        "host_status": "NORMAL",
+        "fencing": {"confirmed": True, "source": "stonith-history",
+                    "at": fenced_text.replace(" ", "T")}}
     assert datetime.datetime.fromisoformat(body["generated_time"])
     assert api.posts[0][0] == "/v1/notifications"
     # Staying down is not reported again; coming back is.
@@ -183,6 +186,9 @@ def test_ipmi_confirms_power_off_without_password_in_argv(tmp_path, api):
     assert "Sup3rS3cret" not in " ".join(argv)
     assert env == {"IPMI_PASSWORD": "Sup3rS3cret"}
     assert argv[argv.index("-H") + 1] == "192.0.2.2"
+    evidence = api.notifications()[0]["payload"]["fencing"]
+    assert evidence["confirmed"] is True and evidence["source"] == "ipmi"
+    assert datetime.datetime.strptime(evidence["at"], "%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_ipmi_power_on_is_not_a_confirmation(tmp_path, api):

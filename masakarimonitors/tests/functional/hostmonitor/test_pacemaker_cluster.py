@@ -267,3 +267,75 @@ def test_non_dc_monitor_reports_when_the_dc_runs_none(cluster, tmp_path,
         cluster.set_peer("peer6", "106", "failed")
         _wait_events(api, "peer6", seen, 1)
         assert _events(api, "peer6", seen) == [("STOPPED", "UNKNOWN")]
+
+
+ZONE = "Asia/Tokyo"     # UTC+09:00, no daylight saving time
+
+
+@pytest.fixture
+def tokyo_time(monkeypatch):
+    """Run this process and the commands it starts in a non-UTC zone.
+
+    The fencing history's ``completed`` times are formatted by the client
+    (stonith_admin) in its own time zone, not by the fencer daemon.
+    """
+    import time
+
+    if not os.path.exists(os.path.join("/usr/share/zoneinfo", ZONE)):
+        monkeypatch.setenv("TZ", "JST-9")      # POSIX form, no tzdata
+    else:
+        monkeypatch.setenv("TZ", ZONE)
+    time.tzset()
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_fence_in_local_time_is_reported_with_evidence(cluster, tmp_path,
+                                                       api, tokyo_time):
+    import datetime
+
+    from masakarimonitors.hostmonitor import commands
+    from masakarimonitors.hostmonitor.host_handler import fencing
+
+    with Monitor(tmp_path, api, fencing_timeout=300) as mon:
+        cluster.set_peer("peer7", "107", "online")
+        mon.wait_held("peer7", "online")
+        mon.settle()
+        seen = len(api.notifications())
+        cluster.set_peer("peer7", "107", "failed")
+        mon.wait_held("peer7", "offline")
+        last_online = mon.driver.tracker.hosts["peer7"].last_online
+        cluster.confirm_fenced("peer7")
+        raw = commands.run(fencing.HISTORY_CMD).stdout
+        context = f"stonith_admin --history '*' --output-as=xml said:\n{raw}"
+        try:
+            _wait_events(api, "peer7", seen, 1)
+        except local_cluster.ClusterError as exc:
+            pytest.fail(f"{exc}\n{context}")
+        notes = [n for n in api.notifications()[seen:]
+                 if n["hostname"] == "peer7"]
+
+    # The real output carries the local offset of this process' zone.
+    assert "+09:00" in raw, context
+    peer7 = [e for e in fencing.parse_history(raw) if e.target == "peer7"]
+    assert peer7 and peer7[-1].completed is not None, context
+    completed = peer7[-1].completed
+    assert fencing.fenced_since(peer7, "peer7", last_online - 5), context
+    assert abs(completed - datetime.datetime.now(
+        datetime.timezone.utc).timestamp()) < 120, context
+
+    assert len(notes) == 1, (notes, context)
+    payload = notes[0]["payload"]
+    evidence = payload.pop("fencing", None)
+    assert payload == {"event": "STOPPED", "cluster_status": "OFFLINE",
+                       "host_status": "NORMAL"}, context
+    assert evidence is not None, context
+    assert evidence["confirmed"] is True and (
+        evidence["source"] == "stonith-history"), context
+    at = datetime.datetime.strptime(evidence["at"], "%Y-%m-%dT%H:%M:%SZ")
+    at = at.replace(tzinfo=datetime.timezone.utc).timestamp()
+    assert at == int(completed) and at >= last_online - 5, (evidence,
+                                                            context)

@@ -41,9 +41,14 @@ class Consul:
             conf.set_override(name, value, "consul")
         self.agents = {layer: FakeAgent() for layer in layers}
         self.sent = []
+        self.driver_notes = []
         self.driver = manager.ConsulCheck(
-            conf=conf, send=self.sent.append, agents=self.agents,
+            conf=conf, send=self._send, agents=self.agents,
             self_names=names.SelfNames(["node1"]))
+
+    def _send(self, note):
+        self.driver_notes.append(note)
+        self.sent.append(note)
 
     def cycle(self, **states):
         """states: layer=dict(host=alive or None to remove)."""
@@ -73,6 +78,18 @@ def test_storage_down_means_recovery_and_return_means_started():
     assert c.cycle(storage={"node2": False}) == STOPPED
     assert c.cycle() == []
     assert c.cycle(storage={"node2": True}) == STARTED
+
+
+def test_reports_never_carry_fencing_evidence():
+    """Consul membership proves nothing about power: a NORMAL report here
+    must not look like one backed by fencing."""
+    c = Consul()
+    c.cycle()
+    c.cycle(storage={"node2": False})
+    c.cycle(storage={"node2": True})
+    payloads = [n["payload"] for n in c.driver_notes]
+    assert [p["event"] for p in payloads] == ["STOPPED", "STARTED"]
+    assert all("fencing" not in p for p in payloads)
 
 
 def test_manage_down_alone_is_no_recovery_and_no_started():

@@ -10,6 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import datetime
+
 import pytest
 
 from masakarimonitors.hostmonitor.host_handler import handle_host
@@ -329,3 +331,33 @@ def test_heartbeat_is_withdrawn_when_the_loop_ends():
     assert "--update" in calls[0] and calls[-1] == (
         "crm_attribute", "--lifetime", "reboot", "--node", "cmp1",
         "--name", HB, "--delete")
+
+
+def _local(epoch, offset_hours):
+    """``epoch`` as Pacemaker 3 writes it on a node ``offset_hours`` east
+    of UTC, e.g. ``2027-01-16 02:00:33.250000 +09:00``."""
+    zone = datetime.timezone(datetime.timedelta(hours=offset_hours))
+    when = datetime.datetime.fromtimestamp(epoch, zone)
+    return when.strftime("%Y-%m-%d %H:%M:%S.%f ") + when.isoformat()[-6:]
+
+
+@pytest.mark.parametrize("offset_hours", [9, 1, -5])
+def test_fencing_history_in_local_time_confirms_with_evidence(offset_hours):
+    c = Cluster(fencing_timeout=60)
+    c.cycle(N("node1"), N("node2"))
+    assert c.cycle(N("node1"), N("node2", online=False, unclean=True)) == []
+    fenced_at = c.clock() + 3.25
+    c.runner.set(("stonith_admin",), fakes.history_xml(
+        ("node2", "reboot", "success", _local(fenced_at, offset_hours))))
+    c.status(N("node1"), N("node2", online=False, expected_up=False))
+    c.clock.advance(10)
+    c.driver.run_cycle()
+    assert c.driver.reporter.flush(5)
+    note, = c.sent
+    expected_at = datetime.datetime.fromtimestamp(
+        int(fenced_at), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert note["payload"] == {
+        "event": "STOPPED", "cluster_status": "OFFLINE",
+        "host_status": "NORMAL",
+        "fencing": {"confirmed": True, "source": "stonith-history",
+                    "at": expected_at}}

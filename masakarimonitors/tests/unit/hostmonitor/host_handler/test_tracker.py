@@ -14,6 +14,7 @@ import datetime
 
 import pytest
 
+from masakarimonitors.hostmonitor import events
 from masakarimonitors.hostmonitor.host_handler import crm_mon
 from masakarimonitors.hostmonitor.host_handler import tracker
 from masakarimonitors.tests.unit.hostmonitor import fakes
@@ -23,20 +24,28 @@ GENERATED = datetime.datetime(2026, 11, 22, 3, 0, 0)
 
 
 class Oracle:
-    def __init__(self):
+    def __init__(self, clock):
+        self.clock = clock
         self.fenced = {}        # host -> completion time
-        self.power = {}         # host -> list of answers (True/False/None)
+        self.power = {}         # host -> answers (True/False); absent: no BMC
         self.power_calls = []
+        self.bmc_queries = []
 
     def fenced_since(self, host, since):
-        return host in self.fenced and self.fenced[host] >= since
+        at = self.fenced.get(host)
+        if at is None or at < since:
+            return None
+        return events.Evidence(events.SOURCE_HISTORY, at)
+
+    def bmc_known(self, host):
+        self.bmc_queries.append(host)
+        return host in self.power
 
     def power_off(self, host):
         self.power_calls.append(host)
-        answers = self.power.get(host)
-        if not answers:
-            return None
-        return answers.pop(0) if len(answers) > 1 else answers[0]
+        answers = self.power[host]
+        off = answers.pop(0) if len(answers) > 1 else answers[0]
+        return events.Evidence(events.SOURCE_IPMI, self.clock()) if off else None
 
 
 class Harness:
@@ -46,8 +55,8 @@ class Harness:
         self.tracker = tracker.Tracker(tracker.Settings(**settings),
                                        lambda name: name == "node1",
                                        now=lambda: GENERATED)
-        self.oracle = Oracle()
         self.clock = fakes.Clock()
+        self.oracle = Oracle(self.clock)
         self.leader = leader
 
     def cycle(self, *nodes, maintenance_mode=False, advance=10):
@@ -71,8 +80,9 @@ STARTED = [("node2", "STARTED", "NORMAL")]
 
 def test_notification_shape():
     h = Harness()
+    h.clock.now = 1_796_662_900.0
     h.cycle(UP)
-    h.oracle.fenced["node2"] = h.clock() + 5
+    h.oracle.fenced["node2"] = 1_796_662_923.75    # 2026-12-07 17:02:03.75Z
     view = crm_mon.parse(fakes.crm_mon_xml(N("node1"), UNCLEAN))
     note, = h.tracker.observe(view, list(view.nodes), h.clock() + 10,
                               h.oracle, may_probe=True)
@@ -80,7 +90,11 @@ def test_notification_shape():
                     "generated_time": GENERATED,
                     "payload": {"event": "STOPPED",
                                 "cluster_status": "OFFLINE",
-                                "host_status": "NORMAL"}}
+                                "host_status": "NORMAL",
+                                "fencing": {
+                                    "confirmed": True,
+                                    "source": "stonith-history",
+                                    "at": "2026-12-07T17:02:03Z"}}}
 
 
 def test_self_is_never_reported():
@@ -261,7 +275,8 @@ def test_ipmi_without_parameters_is_not_retried():
     h.cycle(UP)
     assert h.cycle(CRASHED) == STOPPED_UNKNOWN
     h.cycle(CRASHED)
-    assert h.oracle.power_calls == ["node2"]
+    assert h.oracle.bmc_queries == ["node2"]
+    assert h.oracle.power_calls == []
 
 
 def test_non_reporter_does_not_query_bmcs():
@@ -283,3 +298,79 @@ def test_first_sight_offline_also_needs_samples():
     h = Harness(samples=2, fencing_timeout=0)
     assert h.cycle(UNCLEAN) == []
     assert h.cycle(UNCLEAN) == STOPPED_UNKNOWN
+
+
+def _payloads(h, *nodes, advance=10):
+    h.clock.advance(advance)
+    view = crm_mon.parse(fakes.crm_mon_xml(N("node1"), *nodes))
+    return [n["payload"] for n in h.tracker.observe(
+        view, list(view.nodes), h.clock(), h.oracle, may_probe=h.leader)]
+
+
+def test_history_evidence_is_in_the_normal_report():
+    h = Harness()
+    h.clock.now = 1_796_662_900.0
+    _payloads(h, UP)                              # 2026-12-07 17:01:50Z
+    h.oracle.fenced["node2"] = 1_796_662_923.5
+    payload, = _payloads(h, UNCLEAN)
+    assert payload["host_status"] == "NORMAL"
+    assert payload["fencing"] == {"confirmed": True,
+                                  "source": "stonith-history",
+                                  "at": "2026-12-07T17:02:03Z"}
+
+
+def test_ipmi_evidence_is_dated_by_the_check():
+    h = Harness(ipmi_enabled=True)
+    h.clock.now = 1_796_662_900.0
+    h.oracle.power["node2"] = [True]
+    _payloads(h, UP)                              # at 17:01:50Z
+    payload, = _payloads(h, CRASHED, advance=3)   # checked at 17:01:53Z
+    assert payload["host_status"] == "NORMAL"
+    assert payload["fencing"] == {"confirmed": True, "source": "ipmi",
+                                  "at": "2026-12-07T17:01:53Z"}
+
+
+def test_assumed_fencing_sends_no_evidence():
+    h = Harness(assume_fenced=True, ipmi_enabled=True)
+    h.oracle.power["node2"] = [True]
+    _payloads(h, UP)
+    payload, = _payloads(h, CRASHED)
+    assert payload == {"event": "STOPPED", "cluster_status": "OFFLINE",
+                       "host_status": "NORMAL"}
+    assert h.oracle.power_calls == []             # nothing was asked
+
+
+def test_assumed_fencing_still_reports_real_evidence():
+    h = Harness(assume_fenced=True)
+    _payloads(h, UP)
+    h.oracle.fenced["node2"] = h.clock() + 1
+    payload, = _payloads(h, UNCLEAN)
+    assert payload["fencing"]["source"] == "stonith-history"
+
+
+def test_unknown_and_started_reports_carry_no_evidence():
+    h = Harness(fencing_timeout=0)
+    _payloads(h, UP)
+    unknown, = _payloads(h, CRASHED)
+    assert unknown["host_status"] == "UNKNOWN" and "fencing" not in unknown
+    h.oracle.fenced["node2"] = h.clock()
+    normal, = _payloads(h, CRASHED)
+    assert normal["fencing"]["source"] == "stonith-history"
+    started, = _payloads(h, UP)
+    assert started["event"] == "STARTED" and "fencing" not in started
+
+
+def test_evidence_reporting_can_be_disabled():
+    h = Harness(report_evidence=False)
+    _payloads(h, UP)
+    h.oracle.fenced["node2"] = h.clock() + 1
+    payload, = _payloads(h, UNCLEAN)
+    assert payload == {"event": "STOPPED", "cluster_status": "OFFLINE",
+                       "host_status": "NORMAL"}
+
+
+def test_settings_read_the_evidence_option():
+    conf = fakes.make_conf()
+    assert tracker.Settings.from_conf(conf.host).report_evidence is True
+    conf = fakes.make_conf(report_fencing_evidence=False)
+    assert tracker.Settings.from_conf(conf.host).report_evidence is False

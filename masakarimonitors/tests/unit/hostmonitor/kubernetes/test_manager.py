@@ -98,3 +98,14 @@ def test_partition_guard(ready):
     k = Kube()
     k.cycle()
     assert k.cycle(**ready) == []
+
+
+def test_reports_never_carry_fencing_evidence():
+    """Kubernetes readiness proves nothing about power: a NORMAL report
+    here must not look like one backed by fencing."""
+    k = Kube()
+    k.cycle()
+    (_, stopped), = k.cycle(node2="False")
+    (_, started), = k.cycle(node2="True")
+    assert stopped["host_status"] == "NORMAL"
+    assert "fencing" not in stopped and "fencing" not in started
