@@ -146,8 +146,12 @@ def test_notifications_and_vmoves(cli, api):
     seg = cli.json('segment', 'create', 'n-seg', 'auto', 'COMPUTE')
     cli.json('segment', 'host', 'create', 'compute2', 'COMPUTE', 'SSH',
              seg['uuid'])
+    # With the fencing evidence a Pacemaker host monitor adds: the CLI
+    # passes the nested object through unchanged.
     payload = json.dumps({'event': 'STOPPED', 'host_status': 'NORMAL',
-                          'cluster_status': 'ONLINE'})
+                          'cluster_status': 'ONLINE',
+                          'fencing': {'confirmed': True,
+                                      'source': 'stonith-history'}})
     # No engine here: show at 1.0 (no workflow details). The API version
     # option is only honoured on a fresh CLI process.
     created = cli.run_script('--os-ha-api-version', '1.0', 'notification',
@@ -170,6 +174,8 @@ def test_notifications_and_vmoves(cli, api):
                                       'notification', 'show', uuid, '-f',
                                       'json').stdout)
     assert shown['source_host_uuid'] == notification['source_host_uuid']
+    assert shown['payload']['fencing'] == {'confirmed': True,
+                                           'source': 'stonith-history'}
     # The engine writes vmoves; insert two rows the way it would.
     db_api.configure(api.db_url)
     try:

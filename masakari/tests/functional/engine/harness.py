@@ -63,6 +63,9 @@ def wait_until(predicate, timeout: float, interval: float = 0.2,
         time.sleep(interval)
 
 
+# What the Pacemaker host monitor adds after a confirmed STONITH.
+FENCED = {"confirmed": True, "source": "stonith-history"}
+
 class Deployment:
     """One API and any number of engines sharing a SQLite DB and a broker."""
 
@@ -218,7 +221,8 @@ class Deployment:
             "type": "COMPUTE_HOST", "hostname": host,
             "generated_time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
             "payload": {"event": "STOPPED", "host_status": "NORMAL",
-                        "cluster_status": "OFFLINE"}}})["notification"]
+                        "cluster_status": "OFFLINE",
+                        "fencing": FENCED}}})["notification"]
         return note["notification_uuid"]
 
     def notification(self, uuid_: str) -> dict:
