@@ -69,11 +69,15 @@ def failed_hosts(db: Any, segment_uuid: str,
 
 
 def check(db: Any, segment_uuid: str, host_uuid: str,
-          now: datetime.datetime, settings: Settings) -> str | None:
-    """None when the host may be recovered, else the reason it may not."""
+          reported_at: datetime.datetime, settings: Settings) -> str | None:
+    """None when the host may be recovered, else the reason it may not.
+
+    ``reported_at``: when this host's failure was stored; failures stored
+    up to ``window`` seconds before it (or any time after) count with it.
+    """
     if not settings.enabled:
         return None
-    since = now - datetime.timedelta(seconds=settings.window)
+    since = reported_at - datetime.timedelta(seconds=settings.window)
     failed = failed_hosts(db, segment_uuid, since) | {host_uuid}
     total = len(db.host_get_all_by_filters(
         filters={"failover_segment_id": segment_uuid}))

@@ -40,6 +40,18 @@ def _host_row(db: Any, host_name: str) -> Any:
         return None
 
 
+def _reported_at(runtime: Any) -> Any:
+    """When the notification was stored (the database's clock, as every
+    other count uses), or now when it cannot be read."""
+    try:
+        row = runtime.db.notification_get_by_uuid(runtime.notification_uuid)
+        if row.created_at is not None:
+            return row.created_at
+    except Exception as err:  # noqa: BLE001
+        LOG.debug("No stored time of %s: %s", runtime.notification_uuid, err)
+    return runtime.clock.utcnow()
+
+
 def check_gates(task: Any, host_name: str) -> None:
     """Raise SafetyGateClosed when the segment's failures look like a mass
     failure or exceed the per-window cap."""
@@ -52,7 +64,7 @@ def check_gates(task: Any, host_name: str) -> None:
     if host is None or segment_uuid is None:
         return
     reason = gates.check(runtime.db, segment_uuid, host.uuid,
-                         runtime.clock.utcnow(), settings)
+                         _reported_at(runtime), settings)
     if reason is not None:
         LOG.error("Not recovering host %s: %s", host_name, reason)
         task.update_details(f"Safety gate closed: {reason}", 1.0)
