@@ -404,7 +404,8 @@ class Bed:
             self.conn = libvirt.open(self.uri)
         except (AssertionError, OSError, libvirt.libvirtError) as exc:
             self.stop()
-            require(False, f"private libvirtd could not start: {exc}")
+            log = _tail(os.path.join(self.dir, "libvirt", "libvirtd.log"))
+            require(False, f"private libvirtd could not start: {exc}\n{log}")
         try:
             self.redfish = RedfishEmulator(self.dir, self.uri,
                                            self.password).start()

@@ -184,7 +184,11 @@ def test_redfish_driver_verifies_the_bmc_certificate(bed, host, files):
 
 
 def test_ipmi_driver_powers_off(bed, host, files):
-    outcome = files.fence(host, [files.ipmi(host)])
+    # The password from a file here (ipmitool -f); from the environment
+    # (ipmitool -E) in the other cases.
+    device = files.ipmi(host, password_file=files.password_file)
+    del device["password_env"]
+    outcome = files.fence(host, [device])
     assert_fenced_by(outcome, "ipmi", bed, host)
     assert "power is off" in outcome.records[0].evidence.lower()
     assert files.argvs(), "ipmitool was not run through the wrapper"
@@ -246,7 +250,7 @@ def test_hanging_devices_time_out_and_escalate(bed, host, files):
         # Nothing the drivers started may stay behind (an agent's own
         # ipmitool included) for longer than its own short retries.
         bmc.wait_until(
-            lambda: not bmc.processes_mentioning(str(udp_port)), 15,
+            lambda: not bmc.processes_mentioning(str(udp_port)), 5,
             "processes still talk to the silent IPMI port",
             lambda: repr(bmc.processes_mentioning(str(udp_port))))
     for record in outcome.records[:4]:
