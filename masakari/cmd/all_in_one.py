@@ -216,7 +216,11 @@ def run_demo(
         )
         sim.kill_host(DEMO_HOSTS[0])
         print(
-            f"Host {DEMO_HOSTS[0]} powered off; monitor reports it", file=out
+            f"Host {DEMO_HOSTS[0]} powered off in the simulator; the demo "
+            "posts the host failure notification itself, with the fencing "
+            "evidence a Pacemaker host monitor adds after a confirmed "
+            "STONITH",
+            file=out,
         )
         note = client.call(
             "POST",
@@ -232,6 +236,10 @@ def run_demo(
                         "event": "STOPPED",
                         "host_status": "NORMAL",
                         "cluster_status": "OFFLINE",
+                        "fencing": {
+                            "confirmed": True,
+                            "source": "simulator",
+                        },
                     },
                 }
             },

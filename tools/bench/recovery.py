@@ -19,7 +19,11 @@ Reports, in simulated seconds:
       evacuate for every server at once and polls
   (c) masakari with upstream's defaults emulated by configuration
       (force_down_fenced_host=False, host_failure_recovery_threads=3)
-and the ratio a/b (target <= 1.2).
+  (d) masakari's safe path: the same notification without the monitor's
+      fencing evidence, so the host is never forced down and the engine
+      waits until Nova reports its compute service down by itself
+and the ratio a/b (target <= 1.2). (a) carries the fencing evidence the
+Pacemaker host monitor sends after a confirmed STONITH (the fast path).
 
 By default the simulated cloud runs in its own process (one fresh process
 per run, built identically), as a real Nova does: the engine or the bare
@@ -31,7 +35,8 @@ finished (its launched_at), so neither the benchmark's own polling
 interval nor masakari's confirmation polls blur the figures.
 
     .venv/bin/python tools/bench/recovery.py [--servers 50] [--rebuild 2]
-        [--scale 1] [--skip-upstream] [--in-process] [--repeat N]
+        [--scale 1] [--skip-upstream] [--skip-safe-path] [--in-process]
+        [--repeat N]
 """
 
 from __future__ import annotations
@@ -334,8 +339,20 @@ def bare_script(args) -> float:
         cloud.stop()
 
 
-def masakari_run(args, overrides: dict) -> tuple[float, float]:
-    """(all servers active, notification finished), seconds from accepted."""
+# Added by the Pacemaker host monitor after a confirmed STONITH: the proof
+# that lets the engine force the host down and evacuate at once.
+EVIDENCE = {"confirmed": True, "source": "stonith-history"}
+
+
+def masakari_run(
+    args, overrides: dict, evidence: bool = True
+) -> tuple[float, float]:
+    """(all servers active, notification finished), seconds from accepted.
+
+    evidence: the notification carries the monitor's fencing evidence (fast
+    path); without it the engine must wait until Nova reports the host's
+    compute service down by itself (safe path).
+    """
     cloud = make_cloud(args)
     tmp = tempfile.TemporaryDirectory(
         prefix="masakari-bench-", dir=args.tmpdir
@@ -402,11 +419,14 @@ def masakari_run(args, overrides: dict) -> tuple[float, float]:
                 "source_host_uuid": hosts[FAILED].uuid,
                 "generated_time": datetime.datetime.utcnow(),
                 "status": "new",
-                "payload": {
-                    "event": "STOPPED",
-                    "host_status": "NORMAL",
-                    "cluster_status": "OFFLINE",
-                },
+                "payload": dict(
+                    {
+                        "event": "STOPPED",
+                        "host_status": "NORMAL",
+                        "cluster_status": "OFFLINE",
+                    },
+                    **({"fencing": EVIDENCE} if evidence else {}),
+                ),
             }
         )
         start = cloud.clock.now()
@@ -470,6 +490,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-upstream", action="store_true")
     parser.add_argument(
+        "--skip-safe-path", action="store_true",
+        help="do not run (d), the recovery without fencing evidence",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1,
         help="run (a) and (b) this many times, interleaved",
     )
@@ -520,7 +544,7 @@ def main(argv=None) -> int:
     ratios = []
     for _ in range(args.repeat):
         a, finished = masakari_run(args, {})
-        print(f"(a) masakari (defaults):            {a:7.2f} s  "
+        print(f"(a) masakari, fencing evidence:     {a:7.2f} s  "
               f"(notification finished after {finished:.2f} s)")
         b = bare_script(args)
         print(f"(b) bare force-down + evacuate all: {b:7.2f} s")
@@ -530,6 +554,13 @@ def main(argv=None) -> int:
     if len(ratios) > 1:
         print(f"    ratio range:                    {min(ratios):7.2f} .. "
               f"{max(ratios):.2f}")
+    if not args.skip_safe_path:
+        d, _ = masakari_run(args, {}, evidence=False)
+        print(
+            f"(d) masakari, no fencing evidence:  {d:7.2f} s  "
+            "(safe path: never forced down; waits for Nova to see the "
+            "host down)"
+        )
     if not args.skip_upstream:
         c, _ = masakari_run(
             args,
