@@ -76,8 +76,10 @@ host_failure_opts = [
                     'of a failed host.'),
     cfg.BoolOpt('force_down_fenced_host',
                 default=True,
-                help='When a host failure notification reports the host as '
-                     "confirmed powered off (host_status 'NORMAL'), mark its "
+                help='When a failed host is proven powered off (see the '
+                     '[fencing] options: the notification carries fencing '
+                     'evidence, or a fence device of the engine powered it '
+                     'off), mark its '
                      'nova-compute service forced_down before disabling it '
                      'and evacuate at once, instead of waiting for Nova to '
                      'notice the missing heartbeat. To bring the host back, '
