@@ -26,3 +26,14 @@ _oslo_service_backend.register_backend_default_hook(
 # probes for it on import, which makes eventlet print a deprecation banner on
 # every command. The banner says nothing about this code, so hide it.
 _warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+
+# Deprecation warnings of the libraries we use speak to those libraries'
+# developers, not to operators: every console script would otherwise start
+# with them (dnspython's DSA warnings from cryptography, for one). Warnings
+# raised from masakari's own modules still show.
+_THIRD_PARTY = r'^(?!masakari|masakarimonitors)'
+for _category in (DeprecationWarning, PendingDeprecationWarning):
+    _warnings.filterwarnings('ignore', category=_category,
+                             module=_THIRD_PARTY)
+_warnings.filterwarnings('ignore', message=r'.* is deprecated',
+                         module=r'^dns\.')

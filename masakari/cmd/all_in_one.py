@@ -14,15 +14,18 @@
 
 SQLite under --state-dir, in-process messaging (oslo.messaging's fake
 driver, which only works inside one process, hence one process), noauth2,
-listening on 127.0.0.1. With --demo it also starts the cloud simulator,
-registers its hosts as a failover segment, fails one host and follows the
-recovery until the notification is finished.
+listening on 127.0.0.1. Unless a real Nova is configured or --no-simulator
+is given, the cloud simulator stands in for Keystone and Nova, so compute
+hosts can be registered and recoveries run. With --demo it registers the
+simulator's hosts as the failover segment "demo" (recreated on every run),
+fails one host and follows the recovery until the notification is finished.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import threading
@@ -35,8 +38,10 @@ from oslo_service import backend
 from masakari.common import signals
 
 DEMO_HOSTS = ("compute1", "compute2", "compute3")
+DEMO_SEGMENT = "demo"
 DEMO_SERVERS = 4
 DEMO_DEADLINE = 120.0
+TERMINAL = ("finished", "failed", "ignored")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,8 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="start the cloud simulator, fail a host and "
-        "show the recovery, then exit",
+        help="register the simulator's hosts as segment 'demo', fail a "
+        "host, show the recovery, then exit",
+    )
+    parser.add_argument(
+        "--no-simulator",
+        action="store_true",
+        help="do not start the cloud simulator (no Nova unless one is "
+        "configured: hosts cannot be registered)",
     )
     return parser
 
@@ -147,11 +158,8 @@ class Client:
         return json.loads(raw) if raw else None
 
 
-def run_demo(
-    conf: Any, client: Client, out: Any = sys.stdout, scale: float = 10.0
-) -> str:
-    """Simulated cloud → segment → host failure → recovery; final status."""
-    from masakari.compute import session as nova_session
+def start_simulator(conf: Any, scale: float = 10.0) -> Any:
+    """The cloud simulator with the demo hosts, as the engine's Nova."""
     from masakari.testing.cloud import CloudSimulator, Timings
 
     timings = Timings(
@@ -163,90 +171,127 @@ def run_demo(
         service_down_time=60.0,
     )
     sim = CloudSimulator(scale=scale, timings=timings).start()
-    try:
-        creds = sim.credentials
-        conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
-        conf.set_override("os_privileged_user_name", creds["username"])
-        conf.set_override("os_privileged_user_password", creds["password"])
-        conf.set_override("os_privileged_user_tenant", creds["project_name"])
-        conf.set_override("os_region_name", sim.region)
-        nova_session.reset_cache()
-        for name in DEMO_HOSTS:
-            sim.add_host(name)
-        servers = [
-            sim.add_server(
-                DEMO_HOSTS[0],
-                name=f"demo-vm-{i}",
-                metadata={"HA_Enabled": "True"},
-            )
-            for i in range(DEMO_SERVERS)
-        ]
-        print(
-            f"Simulated cloud at {sim.keystone_url}: hosts "
-            f"{', '.join(DEMO_HOSTS)}; {len(servers)} HA servers on "
-            f"{DEMO_HOSTS[0]}",
-            file=out,
+    creds = sim.credentials
+    conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
+    conf.set_override("os_privileged_user_name", creds["username"])
+    conf.set_override("os_privileged_user_password", creds["password"])
+    conf.set_override("os_privileged_user_tenant", creds["project_name"])
+    conf.set_override("os_region_name", sim.region)
+    for name in DEMO_HOSTS:
+        sim.add_host(name)
+    return sim
+
+
+def usage(endpoint: str, sim: Any, database: str) -> str:
+    """What the all-in-one prints once it serves: where, and how to use it
+    from the openstack CLI."""
+    nova = (
+        f"cloud simulator at {sim.keystone_url} (compute hosts "
+        f"{', '.join(DEMO_HOSTS)})"
+        if sim is not None
+        else "none started (configure [DEFAULT] os_privileged_user_* "
+        "for a real one)"
+    )
+    return "\n".join([
+        f"masakari all-in-one: API at {endpoint}/v1 (noauth2: every "
+        "caller is admin), engine in-process",
+        f"  database: {database}",
+        f"  Nova:     {nova}",
+        "Use it from the openstack CLI (python-masakariclient):",
+        f"  export OS_AUTH_TYPE=none OS_ENDPOINT={endpoint}/v1",
+        "  openstack segment create seg1 auto COMPUTE",
+        "  openstack segment host create compute1 COMPUTE SSH seg1",
+        "  openstack notification list",
+        "Stop with Ctrl-C.",
+    ])
+
+
+def _recreate_demo_segment(client: Client) -> dict:
+    """A fresh segment 'demo': one left by an earlier run is deleted first
+    (its hosts went on maintenance when it failed them)."""
+    for old in client.call("GET", "/segments")["segments"]:
+        if old["name"] == DEMO_SEGMENT:
+            client.call("DELETE", f"/segments/{old['uuid']}")
+    return client.call(
+        "POST",
+        "/segments",
+        {
+            "segment": {
+                "name": DEMO_SEGMENT,
+                "service_type": "COMPUTE",
+                "recovery_method": "auto",
+            }
+        },
+    )["segment"]
+
+
+def run_demo(client: Client, sim: Any, out: Any = sys.stdout) -> str:
+    """Segment → host failure → recovery on the simulator; final status."""
+    for name in DEMO_HOSTS:
+        sim.revive_host(name)
+    servers = [
+        sim.add_server(
+            DEMO_HOSTS[0],
+            name=f"demo-vm-{i}",
+            metadata={"HA_Enabled": "True"},
         )
-        segment = client.call(
+        for i in range(DEMO_SERVERS)
+    ]
+    print(
+        f"Simulated cloud at {sim.keystone_url}: hosts "
+        f"{', '.join(DEMO_HOSTS)}; {len(servers)} HA servers on "
+        f"{DEMO_HOSTS[0]}",
+        file=out,
+    )
+    segment = _recreate_demo_segment(client)
+    for name in DEMO_HOSTS:
+        client.call(
             "POST",
-            "/segments",
+            f"/segments/{segment['uuid']}/hosts",
             {
-                "segment": {
-                    "name": "demo",
-                    "service_type": "COMPUTE",
-                    "recovery_method": "auto",
+                "host": {
+                    "name": name,
+                    "type": "COMPUTE",
+                    "control_attributes": "SSH",
                 }
             },
-        )["segment"]
-        for name in DEMO_HOSTS:
-            client.call(
-                "POST",
-                f"/segments/{segment['uuid']}/hosts",
-                {
-                    "host": {
-                        "name": name,
-                        "type": "COMPUTE",
-                        "control_attributes": "SSH",
-                    }
-                },
-            )
-        print(
-            f"Segment 'demo' ({segment['uuid']}) with {len(DEMO_HOSTS)} hosts",
-            file=out,
         )
-        sim.kill_host(DEMO_HOSTS[0])
-        print(
-            f"Host {DEMO_HOSTS[0]} powered off in the simulator; the demo "
-            "posts the host failure notification itself, with the fencing "
-            "evidence a Pacemaker host monitor adds after a confirmed "
-            "STONITH",
-            file=out,
-        )
-        note = client.call(
-            "POST",
-            "/notifications",
-            {
-                "notification": {
-                    "type": "COMPUTE_HOST",
-                    "hostname": DEMO_HOSTS[0],
-                    "generated_time": time.strftime(
-                        "%Y-%m-%dT%H:%M:%S", time.gmtime()
-                    ),
-                    "payload": {
-                        "event": "STOPPED",
-                        "host_status": "NORMAL",
-                        "cluster_status": "OFFLINE",
-                        "fencing": {
-                            "confirmed": True,
-                            "source": "simulator",
-                        },
+    print(
+        f"Segment '{DEMO_SEGMENT}' ({segment['uuid']}) with "
+        f"{len(DEMO_HOSTS)} hosts",
+        file=out,
+    )
+    sim.kill_host(DEMO_HOSTS[0])
+    print(
+        f"Host {DEMO_HOSTS[0]} powered off in the simulator; the demo "
+        "posts the host failure notification itself, with the fencing "
+        "evidence a Pacemaker host monitor adds after a confirmed "
+        "STONITH",
+        file=out,
+    )
+    note = client.call(
+        "POST",
+        "/notifications",
+        {
+            "notification": {
+                "type": "COMPUTE_HOST",
+                "hostname": DEMO_HOSTS[0],
+                "generated_time": time.strftime(
+                    "%Y-%m-%dT%H:%M:%S", time.gmtime()
+                ),
+                "payload": {
+                    "event": "STOPPED",
+                    "host_status": "NORMAL",
+                    "cluster_status": "OFFLINE",
+                    "fencing": {
+                        "confirmed": True,
+                        "source": "simulator",
                     },
-                }
-            },
-        )["notification"]
-        return _follow(client, note["notification_uuid"], sim, servers, out)
-    finally:
-        sim.stop()
+                },
+            }
+        },
+    )["notification"]
+    return _follow(client, note["notification_uuid"], sim, servers, out)
 
 
 def _follow(
@@ -264,7 +309,7 @@ def _follow(
                 if key not in seen:
                     seen.add(key)
                     print(f"  [{task['name']}] {entry['message']}", file=out)
-        if status in ("finished", "failed", "ignored"):
+        if status in TERMINAL:
             break
         time.sleep(0.5)
     print(f"Notification {uuid}: {status}", file=out)
@@ -285,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     backend.init_backend(backend.BackendType.THREADING)
     args = _parser().parse_args(argv)
     conf = _configure(args)
+    # alembic's plugin and migration-step lines are noise for a quick start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from masakari.db import api as db_api
     from masakari.db import migration
     from masakari.engine import service as engine_service
@@ -294,25 +341,39 @@ def main(argv: list[str] | None = None) -> int:
         url=conf.database.connection,
         taskflow_connection=conf.taskflow.connection,
     )
+    sim = None
+    if args.no_simulator:
+        if args.demo:
+            print("--demo needs the cloud simulator", file=sys.stderr)
+            return 2
+    elif conf.os_privileged_user_auth_url:
+        if args.demo:
+            print("--demo runs on the cloud simulator; a real Nova is "
+                  "configured ([DEFAULT] os_privileged_user_auth_url)",
+                  file=sys.stderr)
+            return 2
+    else:
+        # Started before the engine, so its warm-up logs in to "Nova".
+        sim = start_simulator(conf)
     engine = engine_service.EngineRunner(conf)
-    engine.start()
-    api, endpoint = _start_api(conf, args.port)
-    print(
-        f"masakari all-in-one: API at {endpoint}/v1 (noauth2), engine "
-        f"in-process, database {conf.database.connection}",
-        flush=True,
-    )
+    api = None
     code = 0
     try:
+        engine.start()
+        api, endpoint = _start_api(conf, args.port)
+        print(usage(endpoint, sim, conf.database.connection), flush=True)
         with signals.SignalWaiter() as waiter:
             if args.demo:
-                status = run_demo(conf, Client(endpoint))
+                status = run_demo(Client(endpoint), sim)
                 code = 0 if status == "finished" else 1
             else:
                 waiter.wait()
     finally:
-        api.stop()
+        if api is not None:
+            api.stop()
         engine.stop(timeout=10)
+        if sim is not None:
+            sim.stop()
     return code
 
 
