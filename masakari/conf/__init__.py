@@ -27,6 +27,7 @@ from masakari.conf import database
 from masakari.conf import engine
 from masakari.conf import engine_driver
 from masakari.conf import fencing
+from masakari.conf import metrics
 from masakari.conf import nova
 from masakari.conf import osapi_v1
 from masakari.conf import paths
@@ -44,6 +45,7 @@ MODULES = (
     engine,
     engine_driver,
     fencing,
+    metrics,
     nova,
     osapi_v1,
     paths,
