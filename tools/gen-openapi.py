@@ -12,7 +12,7 @@
 
 """Regenerate api-ref/source/openapi.json (``--check`` only compares).
 
-Same as ``python -m masakari.api.openapi``; run it after changing the
+Same as ``python -m masakari.api_ref``; run it after changing the
 route table, a request schema, a view or a model.
 """
 
@@ -22,7 +22,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..'))
 
-from masakari.api import openapi  # noqa: E402
+from masakari import api_ref  # noqa: E402
 
 if __name__ == '__main__':
-    sys.exit(openapi.main())
+    sys.exit(api_ref.main())

@@ -19,7 +19,7 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from masakari.api import microversion
-from masakari.api import openapi
+from masakari import api_ref as openapi
 from masakari.api import routes
 from masakari.api.schemas import common as schema_types
 from masakari.api.schemas import notifications as notification_schemas
@@ -39,7 +39,7 @@ def test_committed_document_is_current():
         committed = handle.read()
     assert committed == openapi.render(), (
         'api-ref/source/openapi.json is stale: run '
-        'python -m masakari.api.openapi')
+        'python -m masakari.api_ref')
 
 
 def test_document_is_valid_openapi_30(doc):
@@ -147,7 +147,7 @@ def _request_schemas():
             continue
         table = openapi.request_schemas(controller, action)
         for i, (version, schema) in enumerate(table):
-            name = openapi._schema_component(controller, action, version,
+            name = openapi.schema_component(controller, action, version,
                                              i == 0)
             yield pytest.param(name, schema, id=name)
     for kind, schema in notification_schemas.PAYLOADS.items():

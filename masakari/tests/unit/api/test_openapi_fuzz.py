@@ -36,7 +36,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from masakari.api import openapi
+from masakari import api_ref as openapi
 from masakari.tests.unit.api import fakes
 from masakari.tests.unit.api import fuzz_support
 from masakari.tests.unit.api.fuzz_support import check
