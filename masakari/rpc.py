@@ -30,9 +30,6 @@ from masakari import context as masakari_context
 EXCHANGE = 'masakari'
 VERSIONED_TOPIC = 'versioned_notifications'
 
-_LOCK = threading.Lock()
-_TRANSPORTS: dict[str, Any] = {}
-
 
 def set_defaults() -> None:
     messaging.set_transport_defaults(control_exchange=EXCHANGE)
@@ -63,57 +60,105 @@ class ContextSerializer(messaging.Serializer):
         return masakari_context.RequestContext.from_dict(ctxt)
 
 
-def get_transport(conf: cfg.ConfigOpts | None = None) -> Any:
-    """The process-wide RPC transport (created on first use)."""
-    conf = conf or cfg.CONF
+class Transports:
+    """The RPC and notification transports of one service.
+
+    Created on first use and closed by :meth:`cleanup`.
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        self.conf = conf
+        self._lock = threading.Lock()
+        self._transports: dict[str, Any] = {}
+
+    def rpc(self) -> Any:
+        with self._lock:
+            if 'rpc' not in self._transports:
+                set_defaults()
+                self._transports['rpc'] = \
+                    messaging.get_rpc_transport(self.conf)
+            return self._transports['rpc']
+
+    def notification(self) -> Any:
+        with self._lock:
+            if 'notification' not in self._transports:
+                set_defaults()
+                self._transports['notification'] = \
+                    messaging.get_notification_transport(self.conf)
+            return self._transports['notification']
+
+    def server(self, target: messaging.Target, endpoints: list) -> Any:
+        """An RPC server on the threading executor."""
+        return messaging.get_rpc_server(self.rpc(), target, endpoints,
+                                        executor='threading',
+                                        serializer=ContextSerializer())
+
+    def client(self, target: messaging.Target,
+               version_cap: str | None = None) -> messaging.RPCClient:
+        return messaging.get_rpc_client(self.rpc(), target,
+                                        version_cap=version_cap,
+                                        serializer=ContextSerializer())
+
+    def cleanup(self) -> None:
+        """Close the transports (best effort)."""
+        with self._lock:
+            for transport in self._transports.values():
+                try:
+                    transport.cleanup()
+                except Exception:  # noqa: BLE001,S110 - shutting down
+                    pass
+            self._transports.clear()
+
+
+# The functions below serve callers that have no application context yet
+# (the API's intake and masakari.notifications): they share one
+# Transports per process. Services with a context use their own.
+_LOCK = threading.Lock()
+_SHARED: list[Transports] = []
+
+
+def _shared(conf: cfg.ConfigOpts | None) -> Transports:
     with _LOCK:
-        if 'rpc' not in _TRANSPORTS:
-            set_defaults()
-            _TRANSPORTS['rpc'] = messaging.get_rpc_transport(conf)
-        return _TRANSPORTS['rpc']
+        if not _SHARED:
+            _SHARED.append(Transports(conf if conf is not None else cfg.CONF))
+        return _SHARED[0]
+
+
+def get_transport(conf: cfg.ConfigOpts | None = None) -> Any:
+    """The shared RPC transport (created on first use)."""
+    return _shared(conf).rpc()
 
 
 def get_notification_transport(conf: cfg.ConfigOpts | None = None) -> Any:
-    conf = conf or cfg.CONF
-    with _LOCK:
-        if 'notification' not in _TRANSPORTS:
-            set_defaults()
-            _TRANSPORTS['notification'] = \
-                messaging.get_notification_transport(conf)
-        return _TRANSPORTS['notification']
+    return _shared(conf).notification()
 
 
 def cleanup() -> None:
-    """Drop (and close) the cached transports; used by tests and shutdown."""
+    """Close the shared transports; used by tests and shutdown."""
     with _LOCK:
-        for transport in _TRANSPORTS.values():
-            try:
-                transport.cleanup()
-            except Exception:  # noqa: BLE001,S110 - best effort at shutdown
-                pass
-        _TRANSPORTS.clear()
+        shared = list(_SHARED)
+        _SHARED.clear()
+    for transports in shared:
+        transports.cleanup()
 
 
 def get_client(target: messaging.Target, version_cap: str | None = None,
                conf: cfg.ConfigOpts | None = None) -> messaging.RPCClient:
-    return messaging.get_rpc_client(get_transport(conf), target,
-                                    version_cap=version_cap,
-                                    serializer=ContextSerializer())
+    return _shared(conf).client(target, version_cap=version_cap)
 
 
 def get_server(target: messaging.Target, endpoints: list,
                conf: cfg.ConfigOpts | None = None) -> Any:
-    return messaging.get_rpc_server(get_transport(conf), target, endpoints,
-                                    executor='threading',
-                                    serializer=ContextSerializer())
+    return _shared(conf).server(target, endpoints)
 
 
 def notifications_enabled(conf: cfg.ConfigOpts | None = None) -> bool:
-    conf = conf or cfg.CONF
-    try:
-        return bool(conf.oslo_messaging_notifications.driver)
-    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+    conf = conf if conf is not None else cfg.CONF
+    # oslo.messaging registers this group when it builds a transport;
+    # before that no notification driver can have been configured.
+    if 'oslo_messaging_notifications' not in conf:
         return False
+    return bool(conf.oslo_messaging_notifications.driver)
 
 
 def get_notifier(publisher_id: str, conf: cfg.ConfigOpts | None = None

@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     from oslo_service import service
 
     from masakari.common import config
+    from masakari.engine import app as app_mod
     from masakari.engine import exceptions
     from masakari.engine import service as engine_service
 
@@ -37,8 +38,12 @@ def main(argv: list[str] | None = None) -> None:
     except exceptions.InvalidRecoveryFlowConfig as err:
         sys.stderr.write(f"masakari-engine: {err}\n")
         sys.exit(1)
+    # The engine's parts, wired once: config, DB API, RPC transports,
+    # Nova sessions, coordination, fence devices and evacuation threads.
+    # Connections and threads start on first use, in the service.
+    app = app_mod.EngineApp.build(conf)
     launcher = service.launch(
-        conf, engine_service.make_service(conf), restart_method="mutate"
+        conf, engine_service.make_service(conf, app), restart_method="mutate"
     )
     sys.exit(launcher.wait())
 

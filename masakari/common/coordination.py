@@ -10,12 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Process-wide distributed locks through tooz ([coordination] backend_url).
+"""Locks shared by processes through tooz ([coordination] backend_url).
 
-One coordinator per process, started on first use (with its heartbeat, so
-a dead process's locks expire with its session) and stopped by
-:func:`stop`.  Without a backend URL there is no tooz lock; the engine's
-locks then live in the masakari database (:func:`engine_lock`).
+A :class:`Coordination` belongs to one service: its tooz coordinator is
+started on first use (with its heartbeat, so a dead process's locks expire
+with its session) and stopped by :meth:`Coordination.stop`. Without a
+backend URL there is no tooz lock; the engine's locks then live in the
+masakari database (:meth:`Coordination.engine_lock`).
 """
 
 from __future__ import annotations
@@ -25,67 +26,94 @@ import socket
 import threading
 from typing import Any
 
-from oslo_config import cfg
-
-_lock = threading.Lock()
-_state: dict[str, Any] = {"url": None, "coordinator": None}
-
 
 def backend_url(conf: Any) -> str | None:
-    try:
-        return conf.coordination.backend_url or None
-    except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
-        return None
+    """[coordination] backend_url, None when empty."""
+    return conf.coordination.backend_url or None
+
+
+class Coordination:
+    """The distributed locks of one service (built from its config)."""
+
+    def __init__(self, conf: Any) -> None:
+        self.conf = conf
+        self._lock = threading.Lock()
+        self._url: str | None = None
+        self._coordinator: Any = None
+
+    def backend_url(self) -> str | None:
+        return backend_url(self.conf)
+
+    def distributed_lock(self, name: str) -> Any | None:
+        """The tooz lock ``name``, or None when no backend is configured."""
+        url = self.backend_url()
+        if url is None:
+            return None
+        with self._lock:
+            if self._coordinator is None or self._url != url:
+                self._stop_locked()
+                from tooz import coordination
+
+                member = f"masakari-{socket.gethostname()}-{os.getpid()}"
+                coordinator = coordination.get_coordinator(
+                    url, member.encode()
+                )
+                coordinator.start(start_heart=True)
+                self._url, self._coordinator = url, coordinator
+            return self._coordinator.get_lock(name.encode())
+
+    def engine_lock(self, name: str) -> Any | None:
+        """A lock ``name`` shared by every engine, or None if there is none.
+
+        The tooz lock when a backend is configured, otherwise (unless
+        [coordination] use_database_locks is off) a lock in the masakari
+        database; both offer ``acquire(blocking=False)`` and ``release()``.
+        """
+        if self.backend_url() is not None:
+            return self.distributed_lock(name)
+        if not self.conf.coordination.use_database_locks:
+            return None
+        from masakari.db import advisory_lock
+
+        return advisory_lock.database_lock(
+            name, self.conf.database.connection
+        )
+
+    def stop(self) -> None:
+        """Stop the coordinator (its locks are released by the backend)."""
+        with self._lock:
+            self._stop_locked()
+
+    def _stop_locked(self) -> None:
+        coordinator = self._coordinator
+        self._url, self._coordinator = None, None
+        if coordinator is not None:
+            try:
+                coordinator.stop()
+            except Exception:  # noqa: BLE001 - best effort on shutdown
+                pass
+
+
+# The API's notification intake (masakari.ha.notifications) still calls
+# module functions and has no application context to hold a Coordination;
+# these keep it working until it is given one.
+_intake_guard = threading.Lock()
+_intake: list[Coordination] = []
 
 
 def distributed_lock(conf: Any, name: str) -> Any | None:
-    """The tooz lock ``name``, or None when no backend is configured."""
-    url = backend_url(conf)
-    if url is None:
-        return None
-    with _lock:
-        if _state["coordinator"] is None or _state["url"] != url:
-            _stop_locked()
-            from tooz import coordination
-
-            member = f"masakari-{socket.gethostname()}-{os.getpid()}"
-            coordinator = coordination.get_coordinator(url, member.encode())
-            coordinator.start(start_heart=True)
-            _state.update(url=url, coordinator=coordinator)
-        return _state["coordinator"].get_lock(name.encode())
-
-
-def engine_lock(conf: Any, name: str) -> Any | None:
-    """A lock ``name`` shared by every engine, or None if there is none.
-
-    The tooz lock when a backend is configured, otherwise (unless
-    [coordination] use_database_locks is off) a lock in the masakari
-    database; both offer ``acquire(blocking=False)`` and ``release()``.
-    """
-    if backend_url(conf) is not None:
-        return distributed_lock(conf, name)
-    try:
-        enabled = conf.coordination.use_database_locks
-    except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
-        enabled = False
-    if not enabled:
-        return None
-    from masakari.db import advisory_lock
-
-    return advisory_lock.database_lock(name, conf.database.connection)
+    """Module-level form of Coordination.distributed_lock for the intake."""
+    with _intake_guard:
+        if not _intake or _intake[0].conf is not conf:
+            if _intake:
+                _intake.pop().stop()
+            _intake.append(Coordination(conf))
+        coordination = _intake[0]
+    return coordination.distributed_lock(name)
 
 
 def stop() -> None:
-    """Stop the coordinator (its locks are released by the backend)."""
-    with _lock:
-        _stop_locked()
-
-
-def _stop_locked() -> None:
-    coordinator = _state["coordinator"]
-    _state.update(url=None, coordinator=None)
-    if coordinator is not None:
-        try:
-            coordinator.stop()
-        except Exception:  # noqa: BLE001 - best effort on shutdown
-            pass
+    """Stop the intake's coordinator, if any."""
+    with _intake_guard:
+        while _intake:
+            _intake.pop().stop()

@@ -12,7 +12,7 @@
 
 """The Nova API wrapper used by the engine (and by the API for host checks).
 
-All requests share one keystoneauth session (see session.py), carry
+All requests share the service's keystoneauth session (see session.py), carry
 microversion 2.53, have a request timeout, forward the caller's global
 request id, and raise masakari exceptions instead of HTTP errors.
 """
@@ -59,22 +59,28 @@ def _translate(
 class API:
     """Nova calls needed by masakari.
 
-    adapter_factory lets tests plug in a keystoneauth-like adapter (the
-    simulator's, or a fake); by default the process-wide shared adapter
-    is used.
+    sessions is the service's SessionCache (one is made for this API
+    when none is given); adapter_factory lets tests plug in a
+    keystoneauth-like adapter (the simulator's, or a fake).
     """
 
     def __init__(
         self,
         conf: Any = None,
         adapter_factory: Callable[[Any], Any] | None = None,
+        sessions: nova_session.SessionCache | None = None,
     ) -> None:
         if conf is None:
+            # Only masakari.ha.compute builds an API without its config;
+            # remove once it passes one.
             from masakari import conf as masakari_conf
 
             conf = masakari_conf.CONF
         self._conf = conf
-        self._adapter_factory = adapter_factory or nova_session.get_adapter
+        if adapter_factory is None:
+            sessions = sessions or nova_session.SessionCache()
+            adapter_factory = sessions.adapter
+        self._adapter_factory = adapter_factory
 
     def warm_up(self) -> None:
         """Log in to Keystone and find Nova's endpoint before the first call.

@@ -10,11 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Builds the single keystoneauth session + adapter shared by every Nova call.
+"""Builds the keystoneauth session + adapter shared by every Nova call.
 
 Upstream built a new session (and logged in to Keystone) for every Nova call;
-here one session per process holds the password plugin, so the token is
-requested once and re-used until it nears expiry.
+here a :class:`SessionCache`, owned by the service, keeps one session per
+set of settings, so the token is requested once and re-used until it nears
+expiry.
 """
 
 from __future__ import annotations
@@ -36,20 +37,6 @@ _ID_LIKE = re.compile(r"^(default|[0-9a-f]{32})$")
 # CA bundles requests takes from the environment when verify is True.
 _CA_BUNDLE_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 _NETRC_FILES = (".netrc", "_netrc")
-_lock = threading.Lock()
-_cache: dict[tuple, ks_adapter.Adapter] = {}
-
-
-def _opt(
-    conf: Any, name: str, group: str | None = None, default: Any = None
-) -> Any:
-    """Read an option that may not be registered (minimal test conf)."""
-    try:
-        holder = getattr(conf, group) if group else conf
-        value = getattr(holder, name)
-    except Exception:  # noqa: BLE001 - unregistered option or group
-        return default
-    return default if value is None else value
 
 
 def domain_args(prefix: str, value: str | None) -> dict[str, str]:
@@ -81,25 +68,33 @@ def parse_catalog_info(info: str) -> dict[str, str | None]:
     }
 
 
+def _auth_type(conf: Any) -> str:
+    """keystone_authtoken's auth_type where keystonemiddleware registered
+    it (the API process), the password plugin elsewhere (the engine)."""
+    if "keystone_authtoken" in conf:
+        group = conf.keystone_authtoken
+        if "auth_type" in group and group.auth_type:
+            return group.auth_type
+    return "password"
+
+
 def _settings(conf: Any) -> dict[str, Any]:
     return {
-        "auth_type": _opt(conf, "auth_type", "keystone_authtoken", "password"),
-        "auth_url": _opt(conf, "os_privileged_user_auth_url"),
-        "username": _opt(conf, "os_privileged_user_name"),
-        "password": _opt(conf, "os_privileged_user_password"),
-        "project_name": _opt(conf, "os_privileged_user_tenant"),
-        "user_domain": _opt(conf, "os_user_domain_name", default="default"),
-        "project_domain": _opt(
-            conf, "os_project_domain_name", default="default"
+        "auth_type": _auth_type(conf),
+        "auth_url": conf.os_privileged_user_auth_url,
+        "username": conf.os_privileged_user_name,
+        "password": conf.os_privileged_user_password,
+        "project_name": conf.os_privileged_user_tenant,
+        "user_domain": conf.os_user_domain_name or "default",
+        "project_domain": conf.os_project_domain_name or "default",
+        "system_scope": conf.os_system_scope,
+        "catalog": conf.nova_catalog_admin_info or "compute:nova:publicURL",
+        "region": conf.os_region_name,
+        "cafile": conf.nova_ca_certificates_file,
+        "insecure": bool(conf.nova_api_insecure),
+        "timeout": (
+            DEFAULT_TIMEOUT if conf.timeout is None else conf.timeout
         ),
-        "system_scope": _opt(conf, "os_system_scope"),
-        "catalog": _opt(
-            conf, "nova_catalog_admin_info", default="compute:nova:publicURL"
-        ),
-        "region": _opt(conf, "os_region_name"),
-        "cafile": _opt(conf, "nova_ca_certificates_file"),
-        "insecure": bool(_opt(conf, "nova_api_insecure", default=False)),
-        "timeout": _opt(conf, "timeout", default=DEFAULT_TIMEOUT),
     }
 
 
@@ -164,19 +159,33 @@ def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
     )
 
 
-def get_adapter(conf: Any) -> ks_adapter.Adapter:
-    """Return the process-wide adapter for these settings (built once)."""
-    settings = _settings(conf)
-    key = tuple(sorted((k, str(v)) for k, v in settings.items()))
-    with _lock:
-        adapter = _cache.get(key)
-        if adapter is None:
-            adapter = build_adapter(settings)
-            _cache[key] = adapter
-        return adapter
+class SessionCache:
+    """The adapters of one service, one per set of Nova settings."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._adapters: dict[tuple, ks_adapter.Adapter] = {}
+
+    def adapter(self, conf: Any) -> ks_adapter.Adapter:
+        """The adapter for conf's current settings (built once)."""
+        settings = _settings(conf)
+        key = tuple(sorted((k, str(v)) for k, v in settings.items()))
+        with self._lock:
+            adapter = self._adapters.get(key)
+            if adapter is None:
+                adapter = build_adapter(settings)
+                self._adapters[key] = adapter
+            return adapter
+
+    def clear(self) -> None:
+        """Forget the adapters (config reload)."""
+        with self._lock:
+            self._adapters.clear()
 
 
 def reset_cache() -> None:
-    """Forget shared adapters (tests, config reload)."""
-    with _lock:
-        _cache.clear()
+    """Nothing to forget: sessions live in each service's SessionCache.
+
+    Kept for the all-in-one demo, which still calls it after pointing the
+    configuration at its simulated cloud.
+    """

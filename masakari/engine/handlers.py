@@ -19,17 +19,17 @@ OUTCOMES are expected results, anything else is 'error'.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from typing import Any, Callable
 
 from masakari.engine import events
 from masakari.engine import exceptions
+from masakari.engine import store as store_mod
 from masakari.engine.fencing import evidence
 
 LOG = logging.getLogger(__name__)
 
-# Expected outcomes signalled by exceptions (spec engine.md §3.5).
+# Expected outcomes a driver signals by raising these exceptions.
 OUTCOMES: tuple[tuple[type[Exception], str], ...] = (
     (exceptions.SkipHostRecoveryException, "finished"),
     (exceptions.SkipInstanceRecoveryException, "finished"),
@@ -53,7 +53,11 @@ class Outcome:
 
 @dataclasses.dataclass
 class Job:
-    """Everything a handler needs about one claimed notification."""
+    """Everything a handler needs about one claimed notification.
+
+    ``store`` writes host rows (announced as host.update.*); ``runtime``
+    is what the driver receives (see masakari.engine.driver_api).
+    """
 
     context: Any
     notification: Any
@@ -61,90 +65,12 @@ class Job:
     payload: dict
     driver: Any
     db: Any
+    store: store_mod.EngineStore
     runtime: Any
-    emit: Callable[..., None] | None = None
 
     def update_host(self, host: Any, values: dict) -> Any:
         """Save a host change, announced as host.update.* by the engine."""
-        if self.emit is not None:
-            self.emit(
-                self.context,
-                "host",
-                "update",
-                "start",
-                host_payload(host, values),
-                binary=BINARY,
-            )
-        try:
-            updated = self.db.host_update(host.uuid, values)
-        except Exception as err:
-            if self.emit is not None:
-                self.emit(
-                    self.context,
-                    "host",
-                    "update",
-                    "error",
-                    host_payload(host, values),
-                    exception=err,
-                    binary=BINARY,
-                )
-            raise
-        if self.emit is not None:
-            self.emit(
-                self.context,
-                "host",
-                "update",
-                "end",
-                host_payload(updated, {}),
-                binary=BINARY,
-            )
-        return updated
-
-
-BINARY = "masakari-engine"
-HOST_FIELDS = (
-    "id",
-    "uuid",
-    "name",
-    "type",
-    "reserved",
-    "control_attributes",
-    "on_maintenance",
-)
-SEGMENT_FIELDS = (
-    "id",
-    "uuid",
-    "name",
-    "service_type",
-    "enabled",
-    "description",
-    "recovery_method",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "deleted",
-)
-
-
-def host_payload(host: Any, values: dict) -> dict:
-    data = {field: getattr(host, field, None) for field in HOST_FIELDS}
-    data.update(values)
-    segment = getattr(host, "failover_segment", None)
-    if segment is not None:
-        data["failover_segment"] = {
-            field: getattr(segment, field, None) for field in SEGMENT_FIELDS
-        }
-    return data
-
-
-def payload_of(notification: Any) -> dict:
-    payload = notification.payload
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except ValueError:
-            payload = {}
-    return payload if isinstance(payload, dict) else {}
+        return self.store.update_host(host, values)
 
 
 def run_driver(call: Callable[[], None]) -> Outcome:
@@ -170,9 +96,8 @@ def _event(job: Job) -> str:
 
 def _fencing_decision(job: Job) -> evidence.Decision:
     runtime = job.runtime
-    conf = getattr(runtime, "conf", None)
-    mode = conf.fencing.mode if conf is not None else "evidence"
-    fencer = getattr(runtime, "fencer", None)
+    mode = runtime.conf.fencing.mode
+    fencer = runtime.fencer
     can_fence = fencer is not None and fencer.has_devices(job.host.name)
     return evidence.decide(mode, job.payload, can_fence)
 
@@ -208,18 +133,12 @@ def handle_compute_host(job: Job) -> Outcome:
             sort_dirs=["desc", "desc"],
         )
         reserved = [h.name for h in rows if h.name != host.name]
-
-    def unreserve(name: str, reserved: bool = False) -> None:
-        # reserved=True puts back a reserved host nothing was evacuated to.
-        job.update_host(db.host_get_by_name(name), {"reserved": reserved})
-
     return run_driver(
         lambda: job.driver.execute_host_failure(
             job.context,
             host.name,
             method,
             job.notification.notification_uuid,
-            update_host_method=unreserve,
             reserved_host_list=reserved,
             fenced=decision.fenced,
             fence_evidence=decision.evidence,
@@ -236,7 +155,8 @@ def handle_process(job: Job) -> Outcome:
         return Outcome("ignored")
     process_name = job.payload.get("process_name")
     if process_name != "nova-compute":
-        # W12: processes masakari does not act on leave the host alone.
+        # A process masakari does not act on leaves the host alone (not
+        # even put on maintenance).
         return Outcome("finished")
     job.update_host(job.host, {"on_maintenance": True})
     return run_driver(

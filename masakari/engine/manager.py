@@ -27,26 +27,17 @@ from typing import Any
 
 import oslo_messaging as messaging
 
-from masakari.common import coordination
+from masakari.engine import app as app_mod
 from masakari.engine import events
 from masakari.engine import exceptions
 from masakari.engine import handlers
 from masakari.engine import lifecycle
-from masakari.engine import timing
-from masakari.engine.drivers.taskflow import runtime as rt
+from masakari.engine import payloads
+from masakari.engine import store as store_mod
 
 LOG = logging.getLogger(__name__)
 BINARY = "masakari-engine"
 UNFINISHED = ("new", "running", "error")
-NOTIFICATION_FIELDS = (
-    "id",
-    "notification_uuid",
-    "generated_time",
-    "source_host_uuid",
-    "type",
-    "payload",
-    "status",
-)
 
 
 def _default_emit(*args: Any, **kwargs: Any) -> None:
@@ -55,40 +46,9 @@ def _default_emit(*args: Any, **kwargs: Any) -> None:
     notifications.emit(*args, **kwargs)
 
 
-def _load_driver(conf: Any) -> Any:
-    from stevedore import driver as sd_driver
-
-    name = conf.notification_driver
-    if not name:
-        raise exceptions.InvalidRecoveryFlowConfig(
-            group="DEFAULT", option="notification_driver", reason="empty"
-        )
-    if name == "taskflow_driver":
-        from masakari.engine.drivers.taskflow import TaskFlowDriver
-
-        return TaskFlowDriver(conf=conf)
-    return sd_driver.DriverManager(
-        "masakari.driver",
-        name,
-        invoke_on_load=True,
-        invoke_kwds={"conf": conf},
-    ).driver
-
-
-def _load_fencer(conf: Any) -> Any:
-    """The fence devices of [fencing] config_file, or None without one."""
-    path = conf.fencing.config_file
-    if not path:
-        return None
-    from masakari.engine.fencing import fencer as fencer_mod
-
-    fencer = fencer_mod.Fencer.from_file(path)
-    LOG.info("Fence devices loaded from %s", path)
-    return fencer
-
-
 class EngineEndpoint:
-    """What the RPC server exposes: exactly the two methods of spec §2.1."""
+    """What the RPC server exposes: the two methods of the engine RPC API
+    (process_notification, get_notification_recovery_workflow_details)."""
 
     target = messaging.Target(version="1.1")
 
@@ -115,27 +75,22 @@ class MasakariManager:
 
     def __init__(
         self,
-        conf: Any,
+        app: app_mod.EngineApp,
         driver: Any = None,
-        db: Any = None,
-        clock: timing.Clock | None = None,
         emit: Any = None,
-        fencer: Any = None,
     ) -> None:
-        if db is None:
-            from masakari.db import api as db
-        self.conf = conf
-        # Loaded (and checked) here so a bad file stops the engine at start.
-        self.fencer = fencer if fencer is not None else _load_fencer(conf)
-        self.db = db
-        self.clock = clock or timing.Clock()
-        self.driver = driver if driver is not None else _load_driver(conf)
+        self.app = app
+        self.conf = app.conf
+        self.db = app.db
+        self.clock = app.clock
+        self.fencer = app.fencer
+        self.driver = driver if driver is not None else app.load_driver()
         self.emit = emit or _default_emit
         self.leases = lifecycle.LeaseKeeper(
-            db, self.clock, conf.notification_lease_period
+            self.db, self.clock, self.conf.notification_lease_period
         )
         self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=conf.notification_workers,
+            max_workers=self.conf.notification_workers,
             thread_name_prefix="masakari-recovery",
         )
         self._active: dict[str, concurrent.futures.Future] = {}
@@ -163,16 +118,17 @@ class MasakariManager:
         ).start()
 
     def warm_up(self) -> None:
-        """Prepare the driver (imports, Nova login) before the first failure.
+        """Start the evacuation threads and prepare the driver (imports,
+        Nova login) before the first failure.
 
         Best effort: whatever fails here is done again by the first
         recovery, which then reports the error itself.
         """
-        warm_up = getattr(self.driver, "warm_up", None)
-        if warm_up is None:
-            return
         try:
-            warm_up()
+            self.app.pools.prestart()
+            warm_up = getattr(self.driver, "warm_up", None)
+            if warm_up is not None:
+                warm_up()
         except Exception as err:  # noqa: BLE001 - see docstring
             LOG.warning(
                 "Preparing the recovery driver failed (the first recovery "
@@ -262,9 +218,7 @@ class MasakariManager:
             self.leases.hand_back(lease)
         self.leases.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
-        if self.fencer is not None:
-            self.fencer.close()
-        coordination.stop()
+        self.app.close()
 
     # -- processing one notification -------------------------------------
     def process(self, context: Any, notification_uuid: str) -> str | None:
@@ -288,43 +242,45 @@ class MasakariManager:
             else:
                 self.leases.release(lease, received_status)
             return None
+        LOG.info(
+            "Engine %s claimed notification %s (%s, was %s)",
+            self.conf.host,
+            notification_uuid,
+            claimed.type,
+            received_status,
+        )
         try:
             host = self.db.host_get_by_uuid(claimed.source_host_uuid)
             segment = host.failover_segment
             if segment is not None and not segment.enabled:
-                self.leases.finish(
-                    lease, "ignored", events.SEGMENT_DISABLED_MESSAGE
+                return self._finish(
+                    lease, claimed, "ignored", events.SEGMENT_DISABLED_MESSAGE
                 )
-                return "ignored"
         except Exception as err:  # noqa: BLE001
             LOG.error(
                 "Notification %s: cannot load its host: %s",
                 notification_uuid,
                 err,
             )
-            self.leases.finish(lease, "error", str(err))
-            return "error"
-        payload = self._payload(claimed, received_status)
+            return self._finish(lease, claimed, "error", str(err))
         self.emit(
-            context, "notification", "process", "start", payload, binary=BINARY
+            context,
+            "notification",
+            "process",
+            "start",
+            payloads.notification_payload(claimed, received_status),
+            binary=BINARY,
         )
-        runtime = rt.Runtime(
-            conf=self.conf,
-            clock=self.clock,
-            db=self.db,
-            cancel=lease.cancel,
-            notification_uuid=notification_uuid,
-            fencer=self.fencer,
-        )
+        store = store_mod.EngineStore(self.db, context, self.emit)
         job = handlers.Job(
             context=context,
             notification=claimed,
             host=host,
-            payload=handlers.payload_of(claimed),
+            payload=payloads.payload_of(claimed),
             driver=self.driver,
             db=self.db,
-            runtime=runtime,
-            emit=self.emit,
+            store=store,
+            runtime=self.app.runtime(notification_uuid, store, lease.cancel),
         )
         try:
             outcome = handlers.handle(job)
@@ -335,7 +291,7 @@ class MasakariManager:
             )
             self.leases.hand_back(lease)
             return None
-        except Exception as err:  # noqa: BLE001 - W15: never leave 'running'
+        except Exception as err:  # noqa: BLE001 - never leave 'running'
             LOG.exception("Unexpected error processing %s", notification_uuid)
             outcome = handlers.Outcome("error", err)
         if lease.cancel.is_set() and outcome.status == "error":
@@ -348,18 +304,29 @@ class MasakariManager:
                 "notification",
                 "process",
                 phase,
-                self._payload(claimed, "running"),
+                payloads.notification_payload(claimed, "running"),
                 exception=outcome.error,
                 binary=BINARY,
             )
-        self.leases.finish(lease, outcome.status, outcome.message)
-        return outcome.status
+        return self._finish(lease, claimed, outcome.status, outcome.message)
 
-    @staticmethod
-    def _payload(row: Any, status: str) -> dict:
-        data = {
-            field: getattr(row, field, None) for field in NOTIFICATION_FIELDS
-        }
-        data["payload"] = handlers.payload_of(row)
-        data["status"] = status
-        return data
+    def _finish(
+        self, lease: Any, row: Any, status: str, message: str | None
+    ) -> str:
+        """Store the final status and log it with the time since the
+        notification was received."""
+        self.leases.finish(lease, status, message)
+        received = getattr(row, "created_at", None)
+        if received is not None:
+            took = (self.clock.utcnow() - received).total_seconds()
+            LOG.info(
+                "Notification %s ended '%s' %.1f s after it was received",
+                row.notification_uuid,
+                status,
+                took,
+            )
+        else:
+            LOG.info(
+                "Notification %s ended '%s'", row.notification_uuid, status
+            )
+        return status

@@ -25,12 +25,8 @@ RPC_API_VERSION = '1.1'
 DEFAULT_TOPIC = 'ha_engine'
 
 
-def topic(conf: cfg.ConfigOpts | None = None) -> str:
-    conf = conf or cfg.CONF
-    try:
-        return conf.masakari_topic or DEFAULT_TOPIC
-    except cfg.NoSuchOptError:
-        return DEFAULT_TOPIC
+def topic(conf: cfg.ConfigOpts) -> str:
+    return conf.masakari_topic or DEFAULT_TOPIC
 
 
 class EngineAPI:
@@ -41,11 +37,19 @@ class EngineAPI:
     """
 
     def __init__(self, client: Any = None,
-                 conf: cfg.ConfigOpts | None = None) -> None:
+                 conf: cfg.ConfigOpts | None = None,
+                 transports: rpc.Transports | None = None) -> None:
+        """Use ``client``, or build one from ``conf`` (on ``transports``
+        when given, else on the process's shared transport)."""
         if client is None:
+            if conf is None:
+                raise TypeError("EngineAPI needs a client or a conf")
             target = messaging.Target(topic=topic(conf),
                                       version=RPC_API_VERSION)
-            client = rpc.get_client(target, conf=conf)
+            if transports is not None:
+                client = transports.client(target)
+            else:
+                client = rpc.get_client(target, conf=conf)
         self.client = client
 
     def process_notification(self, context: Any,

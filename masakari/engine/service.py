@@ -25,6 +25,7 @@ from typing import Any
 
 import oslo_messaging as messaging
 
+from masakari.engine import app as app_mod
 from masakari.engine import manager as manager_mod
 from masakari.engine import periodic as periodic_mod
 
@@ -36,7 +37,7 @@ SHUTDOWN_MARGIN = 5
 
 def check_tempdir(conf: Any) -> None:
     """Fail start-up early when the temp dir is not writable."""
-    directory = getattr(conf, "tempdir", None) or tempfile.gettempdir()
+    directory = conf.tempdir or tempfile.gettempdir()
     with tempfile.NamedTemporaryFile(dir=directory):
         pass
 
@@ -58,8 +59,12 @@ class EngineRunner:
         manager: Any = None,
         rpc_server_factory: Any = None,
         context_factory: Any = None,
+        app: app_mod.EngineApp | None = None,
     ) -> None:
+        """``app``: the engine's parts; built from ``conf`` at start when
+        not given (and then closed by the manager at stop)."""
         self.conf = conf
+        self.app = app
         self.manager = manager
         self._rpc_server_factory = rpc_server_factory
         if context_factory is None:
@@ -73,15 +78,13 @@ class EngineRunner:
     def start(self) -> None:
         check_tempdir(self.conf)
         if self.manager is None:
-            self.manager = manager_mod.MasakariManager(self.conf)
+            if self.app is None:
+                self.app = app_mod.EngineApp.build(self.conf)
+            self.manager = manager_mod.MasakariManager(self.app)
         self.manager.start()
         factory = self._rpc_server_factory
         if factory is None:
-            from masakari import rpc
-
-            factory = lambda target, endpoints: rpc.get_server(  # noqa: E731
-                target, endpoints, conf=self.conf
-            )
+            factory = self.manager.app.transports.server
         self.rpc_server = factory(
             rpc_target(self.conf), [manager_mod.EngineEndpoint(self.manager)]
         )
@@ -116,14 +119,14 @@ class EngineRunner:
         LOG.info("masakari-engine stopped")
 
 
-def make_service(conf: Any) -> Any:
+def make_service(conf: Any, app: app_mod.EngineApp | None = None) -> Any:
     """An oslo.service Service wrapping EngineRunner (threading backend)."""
     from oslo_service import service
 
     class EngineService(service.Service):
         def __init__(self) -> None:
             super().__init__()
-            self.runner = EngineRunner(conf)
+            self.runner = EngineRunner(conf, app=app)
 
         def start(self) -> None:
             super().start()

@@ -49,52 +49,6 @@ class Clock:
         return cancel.wait(max(0.0, seconds))
 
 
-class FakeClock(Clock):
-    """Virtual time for tests: sleeping advances the clock instantly.
-
-    on_advance callbacks run after each advance so simulated services can
-    progress with virtual time.
-    """
-
-    def __init__(
-        self, start: float = 1000.0, wall: datetime.datetime | None = None
-    ) -> None:
-        self._now = start
-        self._start = start
-        self._wall = wall or datetime.datetime(2026, 1, 1, 0, 0, 0)
-        self._lock = threading.Lock()
-        self.on_advance: list[Callable[[float], None]] = []
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        with self._lock:
-            return self._now
-
-    def utcnow(self) -> datetime.datetime:
-        with self._lock:
-            return self._wall + datetime.timedelta(
-                seconds=self._now - self._start
-            )
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._now += seconds
-            now = self._now
-        for callback in list(self.on_advance):
-            callback(now)
-
-    def sleep(
-        self, seconds: float, cancel: threading.Event | None = None
-    ) -> bool:
-        if cancel is not None and cancel.is_set():
-            return True
-        self.slept.append(seconds)
-        self.advance(max(0.0, seconds))
-        # Yield so other threads can observe the new time.
-        time.sleep(0)
-        return bool(cancel is not None and cancel.is_set())
-
-
 def wait_until(
     check: Callable[[], T | None],
     *,

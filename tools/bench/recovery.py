@@ -58,10 +58,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 from oslo_config import cfg  # noqa: E402
 
 from masakari import conf as masakari_conf  # noqa: E402
-from masakari.compute import nova  # noqa: E402
-from masakari.compute import session as nova_session  # noqa: E402
 from masakari.db import api as db_api  # noqa: E402
 from masakari.db import migration  # noqa: E402
+from masakari.engine import app as app_mod  # noqa: E402
 from masakari.engine import manager as manager_mod  # noqa: E402
 from masakari.engine import timing  # noqa: E402
 from masakari.engine.drivers import taskflow as tf_driver  # noqa: E402
@@ -379,16 +378,14 @@ def masakari_run(
             conf.set_override(name, value, group=group)
         migration.db_sync(url=url, taskflow_connection=None)
         db_api.configure(url)
-        nova_session.reset_cache()
+        app = app_mod.EngineApp(
+            conf=conf, db=db_api, clock=SimClock(cloud.clock)
+        )
         driver = tf_driver.TaskFlowDriver(
-            conf=conf, nova_api=nova.API(conf=conf), backend_url=url
+            conf=conf, nova_api=app.nova_api(), backend_url=url
         )
         manager = manager_mod.MasakariManager(
-            conf,
-            driver=driver,
-            db=db_api,
-            clock=SimClock(cloud.clock),
-            emit=lambda *a, **k: None,
+            app, driver=driver, emit=lambda *a, **k: None
         )
         # A running engine has long finished starting when a host fails.
         warm_up = getattr(manager, "warm_up", None)

@@ -10,68 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The recovery driver contract (spec engine.md §1.7)."""
+"""The recovery driver contract, where third-party drivers look for it.
 
-from __future__ import annotations
+The contract and what the engine gives a driver are defined and
+documented in :mod:`masakari.engine.driver_api`.
+"""
 
-import abc
-from typing import Any
+from masakari.engine.driver_api import NotificationDriver
 
-
-class NotificationDriver(abc.ABC):
-    """Runs recoveries: returns on success, raises for other outcomes."""
-
-    @abc.abstractmethod
-    def execute_host_failure(
-        self,
-        context: Any,
-        host_name: str,
-        recovery_method: str,
-        notification_uuid: str,
-        **kwargs: Any,
-    ) -> None:
-        """kwargs: update_host_method, reserved_host_list, fenced, runtime."""
-
-    @abc.abstractmethod
-    def execute_instance_failure(
-        self,
-        context: Any,
-        instance_uuid: str,
-        notification_uuid: str,
-        **kwargs: Any,
-    ) -> None:
-        """kwargs: host_name (the reporting host), runtime."""
-
-    @abc.abstractmethod
-    def execute_process_failure(
-        self,
-        context: Any,
-        process_name: str,
-        host_name: str,
-        notification_uuid: str,
-        **kwargs: Any,
-    ) -> None:
-        """kwargs: runtime."""
-
-    @abc.abstractmethod
-    def get_notification_recovery_workflow_details(
-        self, context: Any, notification_uuid: str
-    ) -> list[dict]:
-        """Progress of every task of every run, in run and task order."""
-
-    def upgrade_backend(self, backend: str) -> None:
-        """Create or upgrade the driver's own persistence (db sync)."""
-
-    # Retries of a notification in 'error' are counted here rather than in
-    # the periodic task's memory, so a restarted (or another) engine keeps
-    # counting. This default keeps them in memory; drivers with persistent
-    # state override both methods.
-    def get_retry_count(self, notification_uuid: str) -> int:
-        return self.__dict__.get("_retry_counts", {}).get(
-            notification_uuid, 0
-        )
-
-    def set_retry_count(self, notification_uuid: str, count: int) -> None:
-        self.__dict__.setdefault("_retry_counts", {})[notification_uuid] = (
-            count
-        )
+__all__ = ["NotificationDriver"]

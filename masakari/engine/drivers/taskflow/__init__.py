@@ -15,7 +15,12 @@
 Each flow run is persisted in taskflow's SQL backend under a logbook whose
 uuid is the notification uuid; every run adds a flow detail whose meta says
 which workflow (auto, rh, instance, process) ran, so the details API lists
-tasks in the order of the workflow that actually ran (W22).
+tasks in the order of the workflow that actually ran, also after a fallback
+from one host workflow to the other.
+
+The driver gets the engine's config at construction and, with every
+notification, the engine's RecoveryRuntime (masakari.engine.driver_api),
+which it hands to each task as ``runtime``.
 """
 
 from __future__ import annotations
@@ -32,16 +37,16 @@ from taskflow.patterns import linear_flow
 from taskflow.persistence import models as tf_models
 from taskflow.utils import persistence_utils as p_utils
 
+from masakari.engine import driver_api
 from masakari.engine import exceptions
-from masakari.engine.drivers import base as driver_base
 from masakari.engine.drivers.taskflow import flows
 from masakari.engine.drivers.taskflow import persistence
-from masakari.engine.drivers.taskflow import runtime as rt
 
 LOG = logging.getLogger(__name__)
 RETRIES = "masakari_retries"  # logbook meta key: periodic retries so far
 
-# recovery_method -> workflow kinds tried in order (spec §4.1.1).
+# recovery_method -> workflow kinds tried in order (the second one is the
+# fallback when the first fails).
 HOST_METHODS = {
     "auto": ("auto",),
     "reserved_host": ("rh",),
@@ -60,7 +65,7 @@ NO_FALLBACK = (
 
 
 def _backend_url(conf: Any) -> str:
-    url = getattr(conf.taskflow, "connection", None)
+    url = conf.taskflow.connection
     if not url:
         # Deliberate difference: upstream refuses to start; the main
         # database is a sound default (taskflow's tables do not clash).
@@ -68,18 +73,16 @@ def _backend_url(conf: Any) -> str:
     return url
 
 
-class TaskFlowDriver(driver_base.NotificationDriver):
+class TaskFlowDriver(driver_api.NotificationDriver):
     def __init__(
         self,
-        conf: Any = None,
+        conf: Any,
         nova_api: Any = None,
         backend_url: str | None = None,
         registry: flows.TaskRegistry | None = None,
     ) -> None:
-        if conf is None:
-            from masakari import conf as masakari_conf
-
-            conf = masakari_conf.CONF
+        """``nova_api``: the Nova client (the engine passes one on its
+        sessions; built from ``conf`` when not given)."""
         self.conf = conf
         self.registry = registry or flows.TaskRegistry()
         self.task_lists = flows.validate(conf, self.registry)
@@ -103,14 +106,12 @@ class TaskFlowDriver(driver_base.NotificationDriver):
 
         Taskflow's engine plugins (a stevedore scan and imports), the SQL
         statements of its persistence (compiled once per process; a
-        throw-away flow runs and is deleted), the evacuation threads and
-        the Nova session's Keystone token. Errors are the caller's to log.
+        throw-away flow runs and is deleted) and the Nova session's
+        Keystone token. Errors are the caller's to log.
         """
         persistence.run_and_forget(
             self.backend, linear_flow.Flow("masakari-warm-up")
         )
-        limit = int(getattr(self.conf, "max_concurrent_evacuations", 64) or 64)
-        rt.prestart_evacuation_pool(limit)
         warm_up = getattr(self.nova, "warm_up", None)
         if warm_up is not None:
             warm_up()
@@ -140,12 +141,11 @@ class TaskFlowDriver(driver_base.NotificationDriver):
                 conn.save_logbook(book)
 
     # -- running flows -------------------------------------------------
-    def _runtime(self, kwargs: dict, notification_uuid: str) -> rt.Runtime:
+    @staticmethod
+    def _runtime(kwargs: dict) -> driver_api.RecoveryRuntime:
         runtime = kwargs.get("runtime")
         if runtime is None:
-            runtime = rt.Runtime(
-                conf=self.conf, notification_uuid=notification_uuid
-            )
+            raise TypeError("the engine's runtime is required")
         return runtime
 
     def _book(self, notification_uuid: str) -> tf_models.LogBook:
@@ -167,16 +167,13 @@ class TaskFlowDriver(driver_base.NotificationDriver):
         context: Any,
         kind: str,
         store: dict,
-        runtime: rt.Runtime,
-        update_host_method: Any = None,
+        runtime: driver_api.RecoveryRuntime,
     ) -> None:
         task_kwargs = {
             "context": context,
             "novaclient": self.nova,
             "runtime": runtime,
         }
-        if kind in ("auto", "rh"):
-            task_kwargs["update_host_method"] = update_host_method
         flow = flows.build_flow(
             kind, self.task_lists[kind], self.registry, task_kwargs
         )
@@ -216,7 +213,7 @@ class TaskFlowDriver(driver_base.NotificationDriver):
         notification_uuid: str,
         **kwargs: Any,
     ) -> None:
-        runtime = self._runtime(kwargs, notification_uuid)
+        runtime = self._runtime(kwargs)
         reserved = list(kwargs.get("reserved_host_list") or [])
         kinds = HOST_METHODS.get(recovery_method, HOST_METHODS[DEFAULT_METHOD])
         base_store = {
@@ -236,13 +233,7 @@ class TaskFlowDriver(driver_base.NotificationDriver):
                     store = dict(base_store, reserved_host_list=reserved)
                 else:
                     store = dict(base_store)
-                self._run(
-                    context,
-                    kind,
-                    store,
-                    runtime,
-                    kwargs.get("update_host_method"),
-                )
+                self._run(context, kind, store, runtime)
                 return
             except NO_FALLBACK:
                 raise
@@ -263,7 +254,7 @@ class TaskFlowDriver(driver_base.NotificationDriver):
         notification_uuid: str,
         **kwargs: Any,
     ) -> None:
-        runtime = self._runtime(kwargs, notification_uuid)
+        runtime = self._runtime(kwargs)
         store = {
             "instance_uuid": instance_uuid,
             "notification_uuid": notification_uuid,
@@ -284,7 +275,7 @@ class TaskFlowDriver(driver_base.NotificationDriver):
             raise exceptions.SkipProcessRecoveryException(
                 reason=f"process {process_name} is not handled"
             )
-        runtime = self._runtime(kwargs, notification_uuid)
+        runtime = self._runtime(kwargs)
         store = {
             "process_name": process_name,
             "host_name": host_name,

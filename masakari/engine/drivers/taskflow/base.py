@@ -20,9 +20,9 @@ from typing import Any, Callable, TypeVar
 
 from taskflow import task
 
+from masakari.engine import driver_api
 from masakari.engine import exceptions
 from masakari.engine import timing
-from masakari.engine.drivers.taskflow import runtime as rt
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,9 +38,10 @@ DETAILS_SAVE_INTERVAL = 2.0
 class MasakariTask(task.Task):
     """A task with an append-only list of progress details.
 
-    Constructed with keyword arguments context, novaclient and
-    optionally runtime and update_host_method (custom tasks may
-    accept **kwargs and ignore what they do not need).
+    Constructed with keyword arguments context, novaclient and runtime
+    (the engine's RecoveryRuntime, see masakari.engine.driver_api);
+    custom tasks may accept **kwargs and ignore what they do not need.
+    Each task logs when it begins and ends, with its duration.
 
     Progress details are kept in memory while the task runs (the engine
     running it answers the details API from there, see
@@ -50,16 +51,16 @@ class MasakariTask(task.Task):
 
     default_provides: Any = None
 
-    def __init__(self, context: Any, novaclient: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        context: Any,
+        novaclient: Any,
+        runtime: driver_api.RecoveryRuntime,
+        **kwargs: Any,
+    ) -> None:
         self.context = context
         self.novaclient = novaclient
-        self.update_host_method = kwargs.pop("update_host_method", None)
-        runtime = kwargs.pop("runtime", None)
-        if runtime is None:
-            from masakari import conf as masakari_conf
-
-            runtime = rt.Runtime(conf=masakari_conf.CONF)
-        self.runtime: rt.Runtime = runtime
+        self.runtime = runtime
         kwargs.setdefault("name", self.__class__.__name__)
         kwargs.setdefault("provides", self.default_provides)
         super().__init__(**kwargs)
@@ -69,6 +70,7 @@ class MasakariTask(task.Task):
         self._unsaved = False
         # None: not run by an engine (e.g. called directly): save at once.
         self._saved_at: float | None = None
+        self._began: float | None = None
 
     @property
     def conf(self) -> Any:
@@ -110,8 +112,15 @@ class MasakariTask(task.Task):
             return self._progress, list(self._details)
 
     def pre_execute(self) -> None:
+        now = self.runtime.clock.monotonic()
         with self._details_lock:
-            self._saved_at = self.runtime.clock.monotonic()
+            self._saved_at = now
+        self._began = now
+        LOG.info(
+            "Notification %s: task %s begins",
+            self.runtime.notification_uuid,
+            self.name,
+        )
 
     def post_execute(self) -> None:
         # Runs in a finally block while the engine still listens for
@@ -120,6 +129,14 @@ class MasakariTask(task.Task):
             self.save_details()
         except Exception:  # noqa: BLE001 - never mask the task's outcome
             LOG.exception("Could not save progress details of %s", self.name)
+        if self._began is not None:
+            LOG.info(
+                "Notification %s: task %s ends after %.1f s",
+                self.runtime.notification_uuid,
+                self.name,
+                self.runtime.clock.monotonic() - self._began,
+            )
+            self._began = None
 
     def update_progress(self, progress: float) -> None:
         # The engine itself reports 0.0/1.0 on state changes; always send

@@ -44,7 +44,7 @@ def _reported_at(runtime: Any) -> Any:
     """When the notification was stored (the database's clock, as every
     other count uses), or now when it cannot be read."""
     try:
-        row = runtime.db.notification_get_by_uuid(runtime.notification_uuid)
+        row = runtime.store.notification_get_by_uuid(runtime.notification_uuid)
         if row.created_at is not None:
             return row.created_at
     except Exception as err:  # noqa: BLE001
@@ -59,11 +59,11 @@ def check_gates(task: Any, host_name: str) -> None:
     settings = gates.Settings.from_conf(task.conf)
     if not settings.enabled:
         return
-    host = _host_row(runtime.db, host_name)
+    host = _host_row(runtime.store, host_name)
     segment_uuid = getattr(host, "failover_segment_id", None)
     if host is None or segment_uuid is None:
         return
-    reason = gates.check(runtime.db, segment_uuid, host.uuid,
+    reason = gates.check(runtime.store, segment_uuid, host.uuid,
                          _reported_at(runtime), settings)
     if reason is not None:
         LOG.error("Not recovering host %s: %s", host_name, reason)

@@ -10,10 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Instance failure recovery tasks (spec engine.md §4.2, W24 fixed).
+"""Instance failure recovery tasks: stop, start, confirm active.
 
 The instance is locked for the whole recovery (unlocked at the end or on
-revert) and must live on the host that reported the failure.
+revert) and must live on the host that reported the failure: an instance
+that moved meanwhile is left alone.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from masakari.compute import exceptions as cexc
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
-from masakari.engine.drivers.taskflow.host_failure import (
+from masakari.engine.drivers.taskflow.servers import (
     HOST,
     VM_STATE,
     is_ha_enabled,

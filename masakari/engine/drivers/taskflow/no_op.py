@@ -27,7 +27,6 @@ class Noop(task.Task):
         self, context: Any = None, novaclient: Any = None, **kwargs: Any
     ) -> None:
         kwargs.pop("runtime", None)
-        kwargs.pop("update_host_method", None)
         kwargs.setdefault("name", f"{__name__}.{self.__class__.__name__}")
         super().__init__(**kwargs)
 

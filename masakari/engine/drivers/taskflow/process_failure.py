@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Process failure recovery (spec engine.md §4.3): disable nova-compute."""
+"""Process failure recovery: disable nova-compute on the host."""
 
 from __future__ import annotations
 

@@ -211,23 +211,26 @@ def test_parse_catalog_info():
 def test_adapter_is_shared_and_uses_microversion():
     from masakari import conf as mconf
     conf = mconf.CONF
-    nova_session.reset_cache()
     conf.set_override("os_privileged_user_auth_url", "http://127.0.0.1:1/v3")
     conf.set_override("os_privileged_user_name", "admin")
     conf.set_override("os_privileged_user_password", "pw")
     conf.set_override("os_privileged_user_tenant", "admin")
+    sessions = nova_session.SessionCache()
     try:
-        first = nova_session.get_adapter(conf)
-        second = nova_session.get_adapter(conf)
+        first = sessions.adapter(conf)
+        second = sessions.adapter(conf)
         assert first is second
         assert first.default_microversion == "2.53"
         assert first.session.timeout == nova_session.DEFAULT_TIMEOUT
+        # Another service (another cache) has its own session.
+        assert nova_session.SessionCache().adapter(conf) is not first
+        conf.set_override("os_privileged_user_name", "other")
+        assert sessions.adapter(conf) is not first   # new settings
     finally:
         conf.clear_override("os_privileged_user_auth_url")
         conf.clear_override("os_privileged_user_name")
         conf.clear_override("os_privileged_user_password")
         conf.clear_override("os_privileged_user_tenant")
-        nova_session.reset_cache()
 
 
 def test_warm_up_logs_in_and_resolves_the_endpoint_without_a_request():

@@ -14,8 +14,7 @@ import pytest
 from oslo_config import cfg
 
 from masakari import conf as masakari_conf
-from masakari.engine import timing
-from masakari.engine.drivers.taskflow import runtime as rt
+from masakari.testing import clock_fakes
 from masakari.tests.unit.engine import fakes
 
 
@@ -32,7 +31,7 @@ def conf():
 
 @pytest.fixture
 def clock():
-    return timing.FakeClock()
+    return clock_fakes.FakeClock()
 
 
 @pytest.fixture
@@ -47,4 +46,6 @@ def vmove_db():
 
 @pytest.fixture
 def runtime(conf, clock, vmove_db):
-    return rt.Runtime(conf=conf, clock=clock, db=vmove_db, notification_uuid="n-1")
+    runtime = fakes.make_runtime(conf, clock=clock, store=vmove_db)
+    yield runtime
+    runtime.pools.shutdown()

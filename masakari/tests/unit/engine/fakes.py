@@ -240,10 +240,15 @@ class FakeVMoveDB:
 
     def __init__(self):
         self.vmoves = {}
+        # (host name, reserved) of every set_host_reserved call.
+        self.reserved_changes = []
         self.bulk_updates = []
         self.batches = []  # uuids written together by vmove_update_each
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+
+    def set_host_reserved(self, host_name, reserved):
+        self.reserved_changes.append((host_name, reserved))
 
     def vmove_create(self, values):
         with self._lock:
@@ -289,6 +294,26 @@ class FakeVMoveDB:
             rows = sorted(self.vmoves.values(), key=lambda r: r.id)
             return [types.SimpleNamespace(**vars(r)) for r in rows
                     if all(getattr(r, k) == v for k, v in filters.items())]
+
+
+def make_runtime(conf, clock=None, store=None, notification_uuid="n-1", **kwargs):
+    """An engine RecoveryRuntime for driver tests (own pools and locks)."""
+    from masakari.engine import driver_api
+    from masakari.engine import timing
+    kwargs.setdefault("locks", driver_api.EngineLocks())
+    return driver_api.RecoveryRuntime(
+        conf=conf, store=store if store is not None else FakeVMoveDB(),
+        pools=driver_api.EvacuationPools(conf.max_concurrent_evacuations),
+        clock=clock or timing.Clock(), notification_uuid=notification_uuid, **kwargs)
+
+
+def make_manager(conf, driver=None, db=None, clock=None, emit=None, fencer=None):
+    """A MasakariManager on an EngineApp of these parts."""
+    from masakari.engine import app as app_mod
+    from masakari.engine import manager as manager_mod
+    from masakari.engine import timing
+    app = app_mod.EngineApp(conf=conf, db=db, clock=clock or timing.Clock(), fencer=fencer)
+    return manager_mod.MasakariManager(app, driver=driver, emit=emit)
 
 
 # The fencing evidence the Pacemaker host monitor adds to a host failure

@@ -83,5 +83,4 @@ def configure(conf, sim) -> None:
 
 def nova_api(conf, sim):
     configure(conf, sim)
-    nova_session.reset_cache()
-    return nova.API(conf=conf)
+    return nova.API(conf=conf, sessions=nova_session.SessionCache())

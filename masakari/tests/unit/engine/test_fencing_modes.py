@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from masakari.db import api as db_api
-from masakari.engine import manager as manager_mod
+from masakari.engine import app as app_mod
 from masakari.engine.fencing import fencer as fencer_mod
 from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
 from masakari.tests.unit.engine import fakes
@@ -119,7 +119,7 @@ def run(conf, cloud, db):  # noqa: F811
     managers = []
 
     def run(payload, fencer=None, host="h1"):
-        mgr = manager_mod.MasakariManager(
+        mgr = fakes.make_manager(
             conf, driver=simhelp.driver(conf, cloud), db=db_api,
             clock=simhelp.SimEngineClock(cloud.clock),
             emit=lambda *a, **k: None, fencer=fencer)
@@ -293,6 +293,6 @@ def test_bad_fencing_file_stops_the_engine_at_start(conf, tmp_path):
                     "      username: u\n      password: hunter2\n")
     conf.set_override("config_file", str(path), group="fencing")
     with pytest.raises(ValueError) as err:
-        manager_mod.MasakariManager(conf, driver=object(), db=db_api)
+        app_mod.EngineApp.build(conf)
     assert "password" in str(err.value) and "hunter2" not in str(err.value)
     assert os.path.basename(str(path)) in str(err.value)

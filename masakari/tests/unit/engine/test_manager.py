@@ -17,7 +17,6 @@ import pytest
 
 from masakari.db import api as db_api
 from masakari.engine import lifecycle
-from masakari.engine import manager as manager_mod
 from masakari.engine import periodic as periodic_mod
 from masakari.engine.drivers import taskflow as tf_driver
 from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
@@ -50,7 +49,7 @@ def manager(conf, clock, cloud, db, events):  # noqa: F811
     def emit(context, obj, action, phase, payload, exception=None, binary=None):
         events.append((f"{obj}.{action}.{phase}", payload.get("status"), binary,
                        type(exception).__name__ if exception else None))
-    mgr = manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock, emit=emit)
+    mgr = fakes.make_manager(conf, driver=driver, db=db_api, clock=clock, emit=emit)
     yield mgr
     mgr.stop(0)
 
@@ -397,7 +396,7 @@ def test_periodic_retry_count_survives_a_restart(conf, clock, cloud, db, tmp_pat
 
     def engine():
         driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud, backend_url=backend)
-        mgr = manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock,
+        mgr = fakes.make_manager(conf, driver=driver, db=db_api, clock=clock,
                                           emit=lambda *a, **k: None)
         return mgr, periodic_mod.Periodic(mgr, Ctx)
 
@@ -431,7 +430,7 @@ class _WarmDriver:
 
 
 def _bare_manager(conf, clock, driver):
-    return manager_mod.MasakariManager(conf, driver=driver, db=db_api, clock=clock,
+    return fakes.make_manager(conf, driver=driver, db=db_api, clock=clock,
                                        emit=lambda *a, **k: None)
 
 

@@ -15,11 +15,11 @@
 import contextlib
 
 from masakari.db import api as db_api
-from masakari.engine import manager as manager_mod
 from masakari.engine import periodic as periodic_mod
 from masakari.engine.drivers import taskflow as tf_driver
 from masakari.engine.drivers.taskflow import persistence
 from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
+from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine.test_manager import (  # noqa: F401
     Ctx, _wait_idle, cloud, make_notification, make_segment, status)
 
@@ -39,7 +39,7 @@ def test_two_engines_with_a_separate_taskflow_db_share_one_retry_count(
     for _ in range(2):
         # No backend_url: the driver uses [taskflow] connection.
         driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud)
-        mgr = manager_mod.MasakariManager(conf, driver=driver, db=db_api,
+        mgr = fakes.make_manager(conf, driver=driver, db=db_api,
                                           clock=clock, emit=lambda *a, **k: None)
         engines.append((mgr, periodic_mod.Periodic(mgr, Ctx)))
     (a, periodic_a), (b, periodic_b) = engines

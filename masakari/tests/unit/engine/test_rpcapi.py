@@ -108,6 +108,7 @@ def test_prepare_versions():
 
 def test_topic_default_and_override():
     conf = cfg.ConfigOpts()
+    conf.register_opt(cfg.StrOpt('masakari_topic'))
     assert rpcapi.topic(conf) == 'ha_engine'
-    conf.register_opt(cfg.StrOpt('masakari_topic', default='other'))
+    conf.set_override('masakari_topic', 'other')
     assert rpcapi.topic(conf) == 'other'

@@ -16,10 +16,11 @@ import pytest
 
 from masakari.engine import exceptions
 from masakari.engine import timing
+from masakari.testing import clock_fakes
 
 
 def test_wait_until_returns_first_result_and_polls_at_interval():
-    clock = timing.FakeClock()
+    clock = clock_fakes.FakeClock()
     answers = iter([None, None, "done"])
     assert timing.wait_until(lambda: next(answers), clock=clock, timeout=10,
                              interval=2, what="x") == "done"
@@ -27,7 +28,7 @@ def test_wait_until_returns_first_result_and_polls_at_interval():
 
 
 def test_wait_until_times_out_after_the_deadline():
-    clock = timing.FakeClock()
+    clock = clock_fakes.FakeClock()
     with pytest.raises(exceptions.WaitTimeout) as err:
         timing.wait_until(lambda: None, clock=clock, timeout=5, interval=2, what="thing")
     assert "5 seconds waiting for thing" in str(err.value)
@@ -35,7 +36,7 @@ def test_wait_until_times_out_after_the_deadline():
 
 
 def test_wait_until_stops_when_cancelled():
-    clock = timing.FakeClock()
+    clock = clock_fakes.FakeClock()
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(exceptions.RecoveryCancelled):

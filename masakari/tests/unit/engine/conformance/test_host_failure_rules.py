@@ -30,10 +30,9 @@ class Ctx:
 
 
 def run_host(driver, runtime, method="auto", reserved=None, fenced=True):
-    updated = []
     driver.execute_host_failure(Ctx(), "h1", method, NOTIF, runtime=runtime, fenced=fenced,
-                                reserved_host_list=reserved, update_host_method=updated.append)
-    return updated
+                                reserved_host_list=reserved)
+    return [name for name, reserved in runtime.store.reserved_changes if not reserved]
 
 
 def hosts(nova, names=("h1", "h2")):
@@ -139,7 +138,7 @@ def test_vmove_record_fields(driver, nova, runtime):
     hosts(nova)
     sid = nova.add_server("h1", name="web-1")
     run_host(driver, runtime)
-    (vmove,) = runtime.db.vmoves.values()
+    (vmove,) = runtime.store.vmoves.values()
     assert vmove.notification_uuid == NOTIF
     assert vmove.instance_uuid == sid
     assert vmove.instance_name == "web-1"
@@ -159,7 +158,7 @@ def test_failed_vmove_has_message_and_end_time(driver, nova, runtime):
     with pytest.raises(exceptions.HostRecoveryFailureException) as err:
         run_host(driver, runtime)
     assert sid in str(err.value)
-    (vmove,) = runtime.db.vmoves.values()
+    (vmove,) = runtime.store.vmoves.values()
     assert vmove.status == "failed" and vmove.message
     assert vmove.end_time is not None
     assert nova.servers[sid]["locked"] is False
@@ -171,7 +170,7 @@ def test_no_ignored_status_written_by_engine(driver, nova, runtime, conf):
     nova.add_server("h1", vm_state="error")
     nova.add_server("h1")
     run_host(driver, runtime)
-    assert [v.status for v in runtime.db.vmoves.values()] == ["succeeded"]
+    assert [v.status for v in runtime.store.vmoves.values()] == ["succeeded"]
 
 
 @pytest.mark.parametrize("reason,expected", [
@@ -346,5 +345,5 @@ def test_dest_host_is_the_new_node(driver, nova, runtime):
     hosts(nova)
     sid = nova.add_server("h1")
     run_host(driver, runtime)
-    (vmove,) = runtime.db.vmoves.values()
+    (vmove,) = runtime.store.vmoves.values()
     assert vmove.dest_host == "h2.node" == nova.servers[sid][fakes.NODE]

@@ -15,7 +15,6 @@ microversion), asserted on the cloud simulator's journal in scaled time."""
 
 import pytest
 
-from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
 
@@ -37,14 +36,13 @@ def driver(conf, cloud):
 
 @pytest.fixture
 def runtime(conf, cloud):
-    return rt.Runtime(conf=conf, clock=simhelp.SimEngineClock(cloud.clock),
-                      db=fakes.FakeVMoveDB(), notification_uuid=NOTIF)
+    return fakes.make_runtime(conf, clock=simhelp.SimEngineClock(cloud.clock),
+                              notification_uuid=NOTIF)
 
 
 def host_failure(driver, runtime, method="auto", reserved=None):
     driver.execute_host_failure(None, "h1", method, NOTIF, runtime=runtime, fenced=True,
-                                reserved_host_list=reserved,
-                                update_host_method=lambda name: None)
+                                reserved_host_list=reserved)
 
 
 def actions(cloud, server_id=None):
@@ -152,4 +150,4 @@ def test_server_listing_follows_pagination(cloud, driver, runtime, monkeypatch):
     cloud.kill_host("h1")
     host_failure(driver, runtime)
     assert all(cloud.get_server(s.id).host == "h2" for s in servers)
-    assert len(runtime.db.vmoves) == 5
+    assert len(runtime.store.vmoves) == 5

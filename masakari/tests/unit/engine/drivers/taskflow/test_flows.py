@@ -84,7 +84,6 @@ def test_custom_task_from_registry_gets_store_arguments(conf, nova, runtime):
     class Custom(task.Task):
         def __init__(self, context, novaclient, **kwargs):
             kwargs.pop("runtime", None)
-            kwargs.pop("update_host_method", None)
             super().__init__(name="custom")
 
         def execute(self, process_name, host_name):

@@ -29,10 +29,11 @@ def driver(conf, nova):
 
 
 def run_host(driver, runtime, method="auto", reserved=None, fenced=True, updated=None):
-    calls = updated if updated is not None else []
     driver.execute_host_failure(Ctx(), "h1", method, NOTIF, runtime=runtime, fenced=fenced,
-                                reserved_host_list=reserved,
-                                update_host_method=calls.append)
+                                reserved_host_list=reserved)
+    if updated is not None:
+        updated.extend(name for name, reserved in runtime.store.reserved_changes
+                       if not reserved)
 
 
 def cloud(nova, hosts=("h1", "h2")):
@@ -55,7 +56,7 @@ def test_fenced_host_forced_down_before_disable_then_evacuated(driver, nova, run
     for sid in (a, b):
         assert nova.servers[sid][fakes.HOST] == "h2"
         assert nova.servers[sid]["locked"] is False
-    statuses = {v.instance_uuid: v.status for v in runtime.db.vmoves.values()}
+    statuses = {v.instance_uuid: v.status for v in runtime.store.vmoves.values()}
     assert statuses == {a: "succeeded", b: "succeeded"}
     # No fixed sleep: only polling rounds of verify_interval while rebuilding.
     assert sum(clock.slept) <= nova.rebuild_time + 2
@@ -154,7 +155,7 @@ def test_no_valid_host_fails_vmove_and_notification(driver, nova, runtime):
     with pytest.raises(exceptions.HostRecoveryFailureException) as err:
         run_host(driver, runtime)
     assert sid in str(err.value)
-    vmove = next(iter(runtime.db.vmoves.values()))
+    vmove = next(iter(runtime.store.vmoves.values()))
     assert vmove.status == "failed"
     assert "error state" in vmove.message
     assert nova.servers[sid]["locked"] is False
@@ -168,7 +169,7 @@ def test_evacuate_conflict_fails_only_that_instance(driver, nova, runtime):
     nova.fail("evacuate", bad, cexc.ComputeConflict(method="POST", url="x", reason="HTTP 409"))
     with pytest.raises(exceptions.HostRecoveryFailureException):
         run_host(driver, runtime)
-    by_instance = {v.instance_uuid: v for v in runtime.db.vmoves.values()}
+    by_instance = {v.instance_uuid: v for v in runtime.store.vmoves.values()}
     assert by_instance[bad].status == "failed"
     assert "409" in by_instance[bad].message
     assert by_instance[good].status == "succeeded"
@@ -182,7 +183,7 @@ def test_get_server_error_before_evacuation_is_a_failed_vmove(driver, nova, runt
                                                          reason="HTTP 503"))
     with pytest.raises(exceptions.HostRecoveryFailureException):
         run_host(driver, runtime)
-    assert [v.status for v in runtime.db.vmoves.values()] == ["failed"]
+    assert [v.status for v in runtime.store.vmoves.values()] == ["failed"]
 
 
 def test_retry_judges_only_its_own_attempt_and_skips_evacuated(driver, nova, runtime):
@@ -206,7 +207,7 @@ def test_slow_rebuild_times_out(driver, nova, runtime, conf):
     nova.add_server("h1")
     with pytest.raises(exceptions.HostRecoveryFailureException):
         run_host(driver, runtime)
-    vmove = next(iter(runtime.db.vmoves.values()))
+    vmove = next(iter(runtime.store.vmoves.values()))
     assert vmove.status == "failed" and "Timed out" in vmove.message
 
 
@@ -221,7 +222,7 @@ def test_batched_polling_one_request_per_round(driver, nova, runtime, conf):
     per_server = 10 * nova.rebuild_time / conf.evacuation_poll_interval
     assert rounds and len(rounds) < per_server / 2
     assert max(r[1] for r in rounds) > 1
-    assert all(v.status == "succeeded" for v in runtime.db.vmoves.values())
+    assert all(v.status == "succeeded" for v in runtime.store.vmoves.values())
 
 
 def test_reserved_host(driver, nova, runtime):
@@ -268,7 +269,7 @@ def test_auto_priority_falls_back_to_reserved_host(driver, nova, runtime):
     sid = nova.add_server("h1")
     run_host(driver, runtime, method="auto_priority", reserved=["r1"])
     assert nova.servers[sid][fakes.HOST] == "r1"
-    statuses = sorted(v.status for v in runtime.db.vmoves.values())
+    statuses = sorted(v.status for v in runtime.store.vmoves.values())
     assert statuses == ["failed", "succeeded"]
 
 
@@ -309,7 +310,7 @@ def test_evacuate_timeout_after_nova_accepted_is_confirmed(driver, nova, runtime
     nova.evacuate = accepted_then_timed_out
     run_host(driver, runtime)
     assert nova.servers[sid][fakes.HOST] == "h2"
-    assert [v.status for v in runtime.db.vmoves.values()] == ["succeeded"]
+    assert [v.status for v in runtime.store.vmoves.values()] == ["succeeded"]
     assert [j for j in nova.journal if j[0] == "evacuate"] == [("evacuate", sid, None)]
 
 
@@ -330,14 +331,14 @@ def test_vmoves_created_in_one_call_when_the_db_api_allows(driver, nova, runtime
 
     def create_many(values_list):
         calls.append(len(values_list))
-        return [runtime.db.vmove_create(v) for v in values_list]
-    runtime.db.vmove_create_many = create_many
+        return [runtime.store.vmove_create(v) for v in values_list]
+    runtime.store.vmove_create_many = create_many
     cloud(nova)
     for _ in range(3):
         nova.add_server("h1")
     run_host(driver, runtime)
     assert calls == [3]
-    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert sorted(v.status for v in runtime.store.vmoves.values()) == ["succeeded"] * 3
 
 
 def test_evacuations_marked_started_in_bulk_from_one_listing(driver, nova, runtime):
@@ -347,20 +348,20 @@ def test_evacuations_marked_started_in_bulk_from_one_listing(driver, nova, runti
     original = nova.get_server
     nova.get_server = lambda ctx, sid: nova.journal.append(("GET", sid)) or original(ctx, sid)
     run_host(driver, runtime)
-    by_vmove = {v.uuid: v.instance_uuid for v in runtime.db.vmoves.values()}
+    by_vmove = {v.uuid: v.instance_uuid for v in runtime.store.vmoves.values()}
     groups = {
         values.get("message"): sorted(by_vmove[u] for u in uuids)
-        for uuids, values in runtime.db.bulk_updates
+        for uuids, values in runtime.store.bulk_updates
     }
     assert groups == {"locked by masakari": sorted(free), None: [held]}
-    assert all(v["status"] == "ongoing" for _, v in runtime.db.bulk_updates)
+    assert all(v["status"] == "ongoing" for _, v in runtime.store.bulk_updates)
     first_evacuate = min(i for i, j in enumerate(nova.journal) if j[0] == "evacuate")
     assert not [j for j in nova.journal[:first_evacuate] if j[0] == "GET"]
     assert [j[0] for j in nova.mutations() if j[1] == held] == ["evacuate"]
     for sid in free:
         assert [j[0] for j in nova.mutations() if j[1] == sid] == [
             "lock_server", "evacuate", "unlock_server"]
-    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert sorted(v.status for v in runtime.store.vmoves.values()) == ["succeeded"] * 3
     assert nova.servers[held]["locked"] is True
     assert not any(nova.servers[s]["locked"] for s in free)
 
@@ -378,45 +379,48 @@ def test_evacuate_task_reuses_the_listing_of_the_prepare_task(driver, nova, runt
     listings = _count_listings(nova)
     run_host(driver, runtime)
     assert listings == ["h1"]
-    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert sorted(v.status for v in runtime.store.vmoves.values()) == ["succeeded"] * 3
     assert all(nova.servers[s][fakes.HOST] == "h2" for s in sids)
 
 
 def test_old_listing_is_taken_again(driver, nova, runtime, clock):
-    from masakari.engine.drivers.taskflow import host_failure
+    from masakari.engine.drivers.taskflow import evacuate
 
     cloud(nova)
     for _ in range(2):
         nova.add_server("h1")
     listings = _count_listings(nova)
-    create = runtime.db.vmove_create
+    create = runtime.store.vmove_create
 
     def slow_create(values):
-        clock.advance(host_failure.LISTING_MAX_AGE + 1)
+        clock.advance(evacuate.LISTING_MAX_AGE + 1)
         return create(values)
-    runtime.db.vmove_create = slow_create
+    runtime.store.vmove_create = slow_create
     run_host(driver, runtime)
     assert listings == ["h1", "h1"]
-    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 2
+    assert sorted(v.status for v in runtime.store.vmoves.values()) == ["succeeded"] * 2
 
 
 @pytest.mark.parametrize("broken", ["db", "listing"])
-def test_bulk_start_failure_falls_back_per_instance(driver, nova, runtime, broken):
+def test_bulk_start_failure_falls_back_per_instance(driver, nova, runtime, broken,
+                                                    monkeypatch):
     cloud(nova)
     sids = [nova.add_server("h1") for _ in range(3)]
 
     def fail(*args, **kwargs):
         raise RuntimeError("boom")
     if broken == "db":
-        runtime.db.vmove_update_many = fail
+        runtime.store.vmove_update_many = fail
     else:
-        runtime.recent_servers = lambda host, max_age: None   # list again
+        from masakari.engine.drivers.taskflow import evacuate
+        monkeypatch.setattr(evacuate.EvacuateInstancesTask, "_recent_listing",
+                            lambda self, host, listing: None)   # list again
         nova.get_servers_on_host = lambda ctx, host, _real=nova.get_servers_on_host: (
-            _real(ctx, host) if not any(v for v in runtime.db.vmoves.values()) else fail())
+            _real(ctx, host) if not any(v for v in runtime.store.vmoves.values()) else fail())
     run_host(driver, runtime)
-    assert sorted(v.status for v in runtime.db.vmoves.values()) == ["succeeded"] * 3
+    assert sorted(v.status for v in runtime.store.vmoves.values()) == ["succeeded"] * 3
     assert sorted(j[1] for j in nova.journal if j[0] == "evacuate") == sorted(sids)
-    assert all(v.message is None for v in runtime.db.vmoves.values())
+    assert all(v.message is None for v in runtime.store.vmoves.values())
     assert not any(nova.servers[s]["locked"] for s in sids)
 
 
@@ -432,12 +436,6 @@ def _reserved_setup(nova, conf):
     return sids, conflict
 
 
-def _recorder():
-    calls = []
-
-    def update(name, reserved=False):
-        calls.append((name, reserved))
-    return calls, update
 
 
 def test_reserved_host_rolled_back_when_nothing_was_evacuated_to_it(
@@ -445,10 +443,9 @@ def test_reserved_host_rolled_back_when_nothing_was_evacuated_to_it(
     sids, conflict = _reserved_setup(nova, conf)
     for sid in sids:
         nova.fail("evacuate", sid, conflict)  # first attempt (r1) only
-    calls, update = _recorder()
+    calls = runtime.store.reserved_changes
     driver.execute_host_failure(Ctx(), "h1", "reserved_host", NOTIF, runtime=runtime,
-                                fenced=True, reserved_host_list=["r1", "r2"],
-                                update_host_method=update)
+                                fenced=True, reserved_host_list=["r1", "r2"])
     assert all(nova.servers[s][fakes.HOST] == "r2" for s in sids)
     assert calls == [("r1", False), ("r1", True), ("r2", False)]
     r1 = [j for j in nova.mutations() if "r1" in j and j[0] != "evacuate"]
@@ -467,11 +464,10 @@ def test_reserved_host_kept_when_some_instances_reached_it(driver, nova, runtime
     sids, conflict = _reserved_setup(nova, conf)
     nova.fail("evacuate", sids[0], conflict)
     nova.fail("evacuate", sids[0], conflict)
-    calls, update = _recorder()
+    calls = runtime.store.reserved_changes
     with pytest.raises(exceptions.HostRecoveryFailureException):
         driver.execute_host_failure(Ctx(), "h1", "reserved_host", NOTIF, runtime=runtime,
-                                    fenced=True, reserved_host_list=["r1"],
-                                    update_host_method=update)
+                                    fenced=True, reserved_host_list=["r1"])
     assert nova.servers[sids[1]][fakes.HOST] == "r1"
     assert calls == [("r1", False)]
     assert not [j for j in nova.journal if j[0] == "remove_host_from_aggregate"]
@@ -483,10 +479,9 @@ def test_reserved_host_rollback_can_be_disabled(driver, nova, runtime, conf):
     sids, conflict = _reserved_setup(nova, conf)
     for sid in sids:
         nova.fail("evacuate", sid, conflict)
-    calls, update = _recorder()
+    calls = runtime.store.reserved_changes
     driver.execute_host_failure(Ctx(), "h1", "reserved_host", NOTIF, runtime=runtime,
-                                fenced=True, reserved_host_list=["r1", "r2"],
-                                update_host_method=update)
+                                fenced=True, reserved_host_list=["r1", "r2"])
     assert calls == [("r1", False), ("r2", False)]
     assert not [j for j in nova.journal if j[0] == "remove_host_from_aggregate"]
     assert nova.services["r1"]["status"] == "enabled"

@@ -16,7 +16,6 @@ journal of Nova calls."""
 import pytest
 
 from masakari.engine import exceptions
-from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
 
@@ -38,10 +37,9 @@ def run(conf, cloud):
     clock = simhelp.SimEngineClock(cloud.clock)
 
     def run(method="auto", reserved=None, fenced=True):
-        runtime = rt.Runtime(conf=conf, clock=clock, db=db, notification_uuid=NOTIF)
+        runtime = fakes.make_runtime(conf, clock=clock, store=db, notification_uuid=NOTIF)
         driver.execute_host_failure(None, "h1", method, NOTIF, runtime=runtime,
-                                    fenced=fenced, reserved_host_list=reserved,
-                                    update_host_method=lambda name: None)
+                                    fenced=fenced, reserved_host_list=reserved)
         return db
     return run
 

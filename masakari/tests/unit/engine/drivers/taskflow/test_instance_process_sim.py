@@ -16,7 +16,6 @@ exact journal of Nova calls."""
 import pytest
 
 from masakari.engine import exceptions
-from masakari.engine.drivers.taskflow import runtime as rt
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
 
@@ -37,8 +36,8 @@ def driver(conf, cloud):
 
 @pytest.fixture
 def runtime(conf, cloud):
-    return rt.Runtime(conf=conf, clock=simhelp.SimEngineClock(cloud.clock),
-                      db=fakes.FakeVMoveDB(), notification_uuid=NOTIF)
+    return fakes.make_runtime(conf, clock=simhelp.SimEngineClock(cloud.clock),
+                              notification_uuid=NOTIF)
 
 
 def actions(cloud):

@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from masakari.engine import exceptions
-from masakari.engine import timing
+from masakari.testing import clock_fakes
 from masakari.engine.drivers.taskflow import poller as poller_mod
 
 
@@ -32,7 +32,7 @@ def make(clock, servers, fetched, interval=0.5, cancel=None):
 
 
 def test_first_round_one_interval_after_the_first_waiter():
-    clock = timing.FakeClock()
+    clock = clock_fakes.FakeClock()
     fetched = []
     poller = make(clock, {"a": {"id": "a", "done": True}}, fetched)
     started = clock.monotonic()
@@ -43,7 +43,7 @@ def test_first_round_one_interval_after_the_first_waiter():
 
 
 def test_one_fetch_per_round_for_every_waiter():
-    clock = timing.FakeClock()
+    clock = clock_fakes.FakeClock()
     fetched = []
     servers = {"a": {"id": "a", "n": 0}, "b": {"id": "b", "n": 0}}
     poller = make(clock, servers, fetched)
@@ -72,7 +72,7 @@ def test_one_fetch_per_round_for_every_waiter():
 
 
 def test_deadline_raises_wait_timeout():
-    clock = timing.FakeClock()
+    clock = clock_fakes.FakeClock()
     poller = make(clock, {"a": {"id": "a"}}, [])
     with pytest.raises(exceptions.WaitTimeout):
         poller.wait_for("a", lambda s: None, 2, "a")

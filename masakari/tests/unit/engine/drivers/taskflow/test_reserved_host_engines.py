@@ -23,7 +23,7 @@ import pytest
 
 from masakari.common import coordination
 from masakari.db import advisory_lock
-from masakari.engine.drivers.taskflow import host_failure
+from masakari.engine.drivers.taskflow import reserved_hosts
 from masakari.tests.unit.engine.drivers.taskflow import \
     test_reserved_host_race as race
 from masakari.tests.unit.engine import fakes
@@ -57,6 +57,8 @@ HOLDERS = {
 
 driver = race.driver
 cloud = race.cloud
+engine_coordination = race.engine_coordination
+locks = race.locks
 
 
 class OtherEngine:
@@ -66,7 +68,7 @@ class OtherEngine:
         kind, url = shared
         self.proc = subprocess.Popen(
             [sys.executable, "-c", HOLDERS[kind], url,
-             host_failure.RESERVED_LOCK_PREFIX + host],
+             reserved_hosts.RESERVED_LOCK_PREFIX + host],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout.readline().strip() == "held"
 
@@ -88,14 +90,13 @@ def coordinated(request, conf, tmp_path):
         url = f"sqlite:///{tmp_path}/masakari.sqlite"
         conf.set_override("connection", url, group="database")
     yield request.param, url
-    coordination.stop()
     advisory_lock.dispose()
     conf.clear_override("backend_url", group="coordination")
     conf.clear_override("connection", group="database")
 
 
 def test_waits_for_a_reserved_host_another_engine_uses(
-        driver, nova, conf, clock, cloud, coordinated):
+        driver, nova, conf, clock, cloud, coordinated, locks):
     other = OtherEngine(coordinated, "r1")
     start = clock.monotonic()
     # The other engine finishes 30 (virtual) seconds into the wait.
@@ -103,7 +104,7 @@ def test_waits_for_a_reserved_host_another_engine_uses(
         lambda now: now - start >= 30 and other.release())
     try:
         recovery = race.Recovery(driver, conf, clock, "h1", race.FIRST,
-                                 ["r1"])
+                                 ["r1"], locks)
         recovery.thread.start()
         recovery.join()
     finally:
@@ -116,13 +117,13 @@ def test_waits_for_a_reserved_host_another_engine_uses(
 
 
 def test_moves_on_when_another_engine_keeps_the_reserved_host(
-        driver, nova, conf, clock, cloud, coordinated):
+        driver, nova, conf, clock, cloud, coordinated, locks):
     conf.set_override("wait_period_after_evacuation", 1)
     nova.rebuild_time = 0.5
     other = OtherEngine(coordinated, "r1")
     try:
         recovery = race.Recovery(driver, conf, clock, "h1", race.FIRST,
-                                 ["r1", "r2"])
+                                 ["r1", "r2"], locks)
         recovery.thread.start()
         recovery.join()
     finally:
@@ -133,16 +134,16 @@ def test_moves_on_when_another_engine_keeps_the_reserved_host(
 
 
 def test_without_a_backend_no_distributed_lock(conf):
-    assert coordination.distributed_lock(conf, "anything") is None
+    assert coordination.Coordination(conf).distributed_lock("anything") is None
 
 
 def test_engine_lock_falls_back_to_the_database(conf, tmp_path):
     conf.set_override("connection", f"sqlite:///{tmp_path}/m.sqlite",
                       group="database")
-    lock = coordination.engine_lock(conf, "anything")
+    shared = coordination.Coordination(conf)
+    lock = shared.engine_lock("anything")
     assert lock.acquire(blocking=False)
-    assert not coordination.engine_lock(conf, "anything").acquire(
-        blocking=False)
+    assert not shared.engine_lock("anything").acquire(blocking=False)
     lock.release()
     conf.set_override("use_database_locks", False, group="coordination")
-    assert coordination.engine_lock(conf, "anything") is None
+    assert shared.engine_lock("anything") is None

@@ -24,7 +24,8 @@ import threading
 import pytest
 
 from masakari.engine.drivers import taskflow as tf_driver
-from masakari.engine.drivers.taskflow import runtime as rt
+from masakari.common import coordination
+from masakari.engine import driver_api
 from masakari.tests.unit.engine import fakes
 
 FIRST = "aaaaaaaa-0000-0000-0000-000000000001"
@@ -48,15 +49,29 @@ def cloud(nova):
             "h2": [nova.add_server("h2") for _ in range(2)]}
 
 
+@pytest.fixture
+def engine_coordination(conf):
+    """The engine's coordination (database locks unless a backend is set)."""
+    shared = coordination.Coordination(conf)
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture
+def locks(engine_coordination):
+    """The engine's locks, shared by every recovery of a test."""
+    return driver_api.EngineLocks(shared=engine_coordination.engine_lock)
+
+
 class Recovery:
     """One host recovery running in its own thread, as the engine does."""
 
-    def __init__(self, driver, conf, clock, host, notification, reserved):
+    def __init__(self, driver, conf, clock, host, notification, reserved, locks):
         self.driver, self.notification = driver, notification
-        self.unreserved = []
         self.errors = []
-        runtime = rt.Runtime(conf=conf, clock=clock, db=fakes.FakeVMoveDB(),
-                             notification_uuid=notification)
+        self.store = fakes.FakeVMoveDB()
+        runtime = fakes.make_runtime(conf, clock=clock, store=self.store,
+                                     notification_uuid=notification, locks=locks)
         self.thread = threading.Thread(target=self._run,
                                        args=(host, reserved, runtime))
 
@@ -64,11 +79,13 @@ class Recovery:
         try:
             self.driver.execute_host_failure(
                 None, host, "reserved_host", self.notification, runtime=runtime,
-                fenced=True, reserved_host_list=list(reserved),
-                update_host_method=lambda name, reserved=False:
-                    self.unreserved.append(name))
+                fenced=True, reserved_host_list=list(reserved))
         except Exception as err:  # noqa: BLE001 - checked by the test
             self.errors.append(err)
+
+    @property
+    def unreserved(self):
+        return [name for name, reserved in self.store.reserved_changes if not reserved]
 
     def messages(self):
         details = self.driver.get_notification_recovery_workflow_details(
@@ -108,11 +125,11 @@ def evacuations(nova):
 
 
 def test_second_recovery_waits_for_the_reserved_host_then_uses_it(
-        driver, nova, conf, clock, cloud):
+        driver, nova, conf, clock, cloud, locks):
     release = threading.Event()
     started = hold_evacuations(nova, cloud["h1"], release)
-    first = Recovery(driver, conf, clock, "h1", FIRST, ["r1"])
-    second = Recovery(driver, conf, clock, "h2", SECOND, ["r1"])
+    first = Recovery(driver, conf, clock, "h1", FIRST, ["r1"], locks)
+    second = Recovery(driver, conf, clock, "h2", SECOND, ["r1"], locks)
     first.thread.start()
     assert started.wait(WAIT)           # the first one holds r1 now
     second.thread.start()
@@ -138,7 +155,7 @@ def test_second_recovery_waits_for_the_reserved_host_then_uses_it(
 
 
 def test_reserved_host_busy_too_long_second_uses_the_next_one(
-        driver, nova, conf, clock, cloud):
+        driver, nova, conf, clock, cloud, locks):
     conf.set_override("wait_period_after_evacuation", 1)
     nova.rebuild_time = 0.5
     release = threading.Event()
@@ -151,8 +168,8 @@ def test_reserved_host_busy_too_long_second_uses_the_next_one(
             release.set()              # r1 stays busy until then
         return result
     nova.evacuate = evacuate
-    first = Recovery(driver, conf, clock, "h1", FIRST, ["r1"])
-    second = Recovery(driver, conf, clock, "h2", SECOND, ["r1", "r2"])
+    first = Recovery(driver, conf, clock, "h1", FIRST, ["r1"], locks)
+    second = Recovery(driver, conf, clock, "h2", SECOND, ["r1", "r2"], locks)
     first.thread.start()
     assert started.wait(WAIT)
     second.thread.start()
