@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any, Callable
 
@@ -24,8 +23,6 @@ from oslo_policy import policy
 from masakari import exception
 from masakari import policies
 
-_ENFORCER: policy.Enforcer | None = None
-_LOCK = threading.Lock()
 # How long a policy file change (or a newly created file) may go unseen.
 RECHECK_INTERVAL = 1.0
 
@@ -108,25 +105,13 @@ def _decision_key(rule: str, target: Any, creds: Any) -> tuple | None:
     return key
 
 
-def init(conf: cfg.ConfigOpts | None = None,
-         policy_file: str | None = None) -> policy.Enforcer:
-    """Build the process-wide enforcer once (thread-safe)."""
-    global _ENFORCER
-    with _LOCK:
-        if _ENFORCER is None:
-            enforcer = Enforcer(conf or cfg.CONF, policy_file=policy_file)
-            enforcer.register_defaults(policies.list_rules())
-            enforcer.load_rules()
-            _ENFORCER = enforcer
-        return _ENFORCER
-
-
-def reset() -> None:
-    global _ENFORCER
-    with _LOCK:
-        if _ENFORCER is not None:
-            _ENFORCER.clear()
-        _ENFORCER = None
+def make_enforcer(conf: cfg.ConfigOpts, policy_file: str | None = None
+                  ) -> Enforcer:
+    """An enforcer with masakari's rules, its files loaded."""
+    enforcer = Enforcer(conf, policy_file=policy_file)
+    enforcer.register_defaults(policies.list_rules())
+    enforcer.load_rules()
+    return enforcer
 
 
 def get_enforcer() -> policy.Enforcer:
@@ -147,24 +132,25 @@ def _target(context: Any, target: dict | None) -> dict:
     return {'project_id': context.project_id, 'user_id': context.user_id}
 
 
-def authorize(context: Any, action: str, target: dict | None = None
-              ) -> None:
+def authorize(enforcer: Enforcer, context: Any, action: str,
+              target: dict | None = None) -> None:
     """Raise PolicyNotAuthorized (403) unless ``action`` is allowed."""
     try:
-        allowed = init().decide(action, _target(context, target), context)
+        allowed = enforcer.decide(action, _target(context, target), context)
     except policy.PolicyNotRegistered:
         allowed = False
     if not allowed:
         raise exception.PolicyNotAuthorized(action=action)
 
 
-def check(context: Any, action: str, target: dict | None = None) -> bool:
+def check(enforcer: Enforcer, context: Any, action: str,
+          target: dict | None = None) -> bool:
     """True when ``action`` is allowed (no exception)."""
-    return init().decide(action, _target(context, target), context)
+    return enforcer.decide(action, _target(context, target), context)
 
 
-def check_is_admin(context: Any) -> bool:
+def check_is_admin(enforcer: Enforcer, context: Any) -> bool:
     """Evaluate ``context_is_admin`` against the context's credentials."""
     credentials = context.to_policy_values()
     target = {'project_id': context.project_id, 'user_id': context.user_id}
-    return init().decide('context_is_admin', target, credentials)
+    return enforcer.decide('context_is_admin', target, credentials)

@@ -12,7 +12,8 @@
 
 """The /v1 WSGI application: route, negotiate, parse, dispatch, render.
 
-The order of the checks follows spec api.md §3.6.1: routing, microversion,
+The checks run in the order upstream masakari makes them, which decides
+which error a request with several problems gets: routing, microversion,
 Content-Type, action lookup, JSON body, URL project id, then the handler.
 """
 
@@ -26,6 +27,7 @@ from typing import Any, Callable, Iterable
 import webob
 from oslo_db import exception as db_exc
 
+from masakari.api import appctx
 from masakari.api import errors
 from masakari.api import microversion
 from masakari.api import request as api_request
@@ -66,26 +68,17 @@ def _json_bytes(doc: Any) -> bytes:
     return json.dumps(doc).encode('utf-8')
 
 
-def fault_response(code: int, message: str,
-                   headers: dict[str, str] | None = None) -> webob.Response:
-    resp = webob.Response(status=code, body=errors.fault_body(code, message))
-    resp.headers['Content-Type'] = errors.FAULT_CONTENT_TYPE
-    for key, value in (headers or {}).items():
-        resp.headers[key] = value
-    return resp
-
-
-def unexpected_response(exc: BaseException) -> webob.Response:
-    # str(type) like upstream: "<class 'KeyError'>" for builtins.
-    name = str(type(exc))
-    return fault_response(500, errors.UNEXPECTED_MESSAGE.format(cls=name))
+fault_response = errors.fault_response
+unexpected_response = errors.unexpected_response
 
 
 class V1Application:
     """WSGI app for everything under /v1 (after auth middleware)."""
 
-    def __init__(self, project_id_regex: str | None = None) -> None:
-        self.mapper = routes.build_mapper(project_id_regex)
+    def __init__(self, app_context: appctx.AppContext) -> None:
+        self.app_context = app_context
+        self.mapper = routes.build_mapper(
+            app_context.conf.osapi_v1.project_id_regex)
         self.handlers = _load_handlers()
 
     # -- WSGI -------------------------------------------------------------
@@ -113,10 +106,14 @@ class V1Application:
         except errors.ApiError as exc:
             resp = fault_response(exc.code, exc.message, exc.headers)
         except exception.MasakariException as exc:
+            if exc.code >= 500:
+                LOG.error('%s %r failed with %d: %s', req.method,
+                          req.environ.get('PATH_INFO'), exc.code, exc,
+                          exc_info=True)
             resp = fault_response(exc.code, exc.message)
         except db_exc.DBConnectionError:
-            LOG.warning('Database unavailable for %s %r', req.method,
-                        req.environ.get('PATH_INFO'), exc_info=True)
+            LOG.error('Database unavailable for %s %r', req.method,
+                      req.environ.get('PATH_INFO'), exc_info=True)
             resp = fault_response(503, DB_UNAVAILABLE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             LOG.exception('Unexpected error handling %s %s', req.method,
@@ -167,7 +164,8 @@ class V1Application:
                 f"Malformed request URL: URL's project_id '{project_id}' "
                 f"doesn't match Context's project_id "
                 f"'{context.project_id}'")
-        api_req = api_request.ApiRequest(req, context, version, body)
+        api_req = api_request.ApiRequest(req, context, version, body,
+                                         self.app_context)
         result = handler(api_req, **params)
         return self._render(req, result, forced_json)
 
@@ -224,11 +222,4 @@ class V1Application:
 
 def v1_factory(global_conf: dict, **local_conf: Any) -> V1Application:
     """paste.app_factory for the v1 application."""
-    from oslo_config import cfg
-
-    regex = None
-    try:
-        regex = cfg.CONF.osapi_v1.project_id_regex
-    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
-        pass
-    return V1Application(project_id_regex=regex)
+    return V1Application(appctx.from_paste(global_conf))

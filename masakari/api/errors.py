@@ -16,6 +16,12 @@ from __future__ import annotations
 
 import json
 
+import webob
+
+# The key of masakari's fault envelope for each status. The cloud
+# simulator (masakari/testing/cloud) has a table of the same shape for
+# Nova's and Keystone's faults; the two model different services and
+# change independently, which is why neither imports the other.
 FAULT_NAMES = {
     400: 'badRequest',
     401: 'unauthorized',
@@ -80,3 +86,19 @@ def is_fault_body(body: bytes) -> bool:
     if name not in _ENVELOPE_NAMES:
         return False
     return isinstance(inner, dict) and 'code' in inner and 'message' in inner
+
+
+def fault_response(code: int, message: str,
+                   headers: dict[str, str] | None = None) -> webob.Response:
+    """A WebOb response carrying the fault envelope."""
+    resp = webob.Response(status=code, body=fault_body(code, message))
+    resp.headers['Content-Type'] = FAULT_CONTENT_TYPE
+    for key, value in (headers or {}).items():
+        resp.headers[key] = value
+    return resp
+
+
+def unexpected_response(exc: BaseException) -> webob.Response:
+    """The 500 envelope naming the exception's class."""
+    # str(type) like upstream: "<class 'KeyError'>" for builtins.
+    return fault_response(500, UNEXPECTED_MESSAGE.format(cls=str(type(exc))))

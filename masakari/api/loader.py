@@ -18,8 +18,10 @@ import os
 from typing import Any
 
 from oslo_config import cfg
-from paste import deploy
+from paste.deploy import loadwsgi
 
+from masakari.api import appctx
+from masakari.api.middleware import edge
 from masakari import rpc
 
 APP_NAME = 'masakari_api'
@@ -48,9 +50,18 @@ def find_paste_config(conf: cfg.ConfigOpts) -> str:
     raise PasteConfigNotFound(f'Could not find paste config {name!r}')
 
 
-def load_app(conf: cfg.ConfigOpts | None = None, name: str = APP_NAME
-             ) -> Any:
-    conf = conf or cfg.CONF
+def load_app(target: cfg.ConfigOpts | appctx.AppContext,
+             name: str = APP_NAME) -> Any:
+    """The paste application ``name``, every part of it given the
+    application context (built from ``target`` when that is a
+    configuration)."""
+    context = target if isinstance(target, appctx.AppContext) \
+        else appctx.AppContext(target)
     rpc.set_defaults()
-    path = find_paste_config(conf)
-    return deploy.loadapp(f'config:{path}', name=name)
+    path = find_paste_config(context.conf)
+    loader = loadwsgi.loadcontext(loadwsgi.APP, f'config:{path}', name=name)
+    # Paste interpolates its own defaults as strings; objects go into the
+    # global configuration after loading, from where every factory (and
+    # the composites' loaders) receive them.
+    loader.global_conf[appctx.PASTE_KEY] = context
+    return edge.Edge(loader.create(), context)

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Query-string parsing shared by the list endpoints (spec api.md §5.3)."""
+"""Query-string parsing shared by the list endpoints (limit, marker,
+sort keys and directions, filters)."""
 
 from __future__ import annotations
 
@@ -49,17 +50,14 @@ def _integer(name: str, value: str) -> int:
     return number
 
 
-def max_limit(conf: cfg.ConfigOpts | None = None) -> int:
-    conf = conf or cfg.CONF
-    try:
-        return int(conf.osapi_max_limit)
-    except (cfg.NoSuchOptError, cfg.ConfigFileValueError):
-        return DEFAULT_MAX_LIMIT
+def max_limit(conf: cfg.ConfigOpts) -> int:
+    """``osapi_max_limit``: the most items a list answers with."""
+    return int(conf.osapi_max_limit)
 
 
 def list_params(req: ApiRequest) -> ListParams:
     """Validate limit/page_size/marker/sort_key/sort_dir (400 on error)."""
-    cap = max_limit()
+    cap = max_limit(req.app.conf)
     limit = cap
     raw_limit = req.param('limit')
     if raw_limit is not None:

@@ -33,8 +33,11 @@ class ApiRequest:
     """A routed /v1 request: context, microversion, parsed body, params."""
 
     def __init__(self, webob_request: webob.Request, context: Any,
-                 version: microversion.Version, body: Any = None) -> None:
+                 version: microversion.Version, body: Any = None,
+                 app: Any = None) -> None:
         self.webob = webob_request
+        # The service's AppContext (configuration, policy, intake).
+        self.app = app
         self.context = context
         self.version = version
         self.body = body

@@ -86,6 +86,9 @@ class _Request(cheroot_server.HTTPRequest):
     """An HTTP request whose response head goes out with its body."""
 
     def respond(self) -> None:
+        if not self.server.http_keep_alive:
+            # [wsgi] keep_alive = false: one request per connection.
+            self.close_connection = True
         real = self.conn.wfile
         writer = _CoalescingWriter(real)
         self.conn.wfile = writer
@@ -137,22 +140,18 @@ class _Server(wsgi.Server):
     ConnectionClass = _Connection
     inherited_socket: socket.socket | None = None
 
+    keepalive_conf: Any = None
+    http_keep_alive = True
+
     def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:
         if self.inherited_socket is None:
-            return super().bind(family, type, proto)
+            sock = super().bind(family, type, proto)
+            if self.keepalive_conf is not None:
+                set_keepalive(self.keepalive_conf, sock)
+            return sock
         self.socket = self.inherited_socket
         self.bind_addr = self.socket.getsockname()[:2]
         return self.socket
-
-
-def _opt(conf: Any, name: str, default: Any, group: str | None = None
-         ) -> Any:
-    try:
-        node = conf if group is None else getattr(conf, group)
-        value = getattr(node, name)
-    except Exception:  # noqa: BLE001 - option groups may be absent
-        return default
-    return default if value is None else value
 
 
 def listen_socket(host: str, port: int, backlog: int = 128
@@ -171,13 +170,20 @@ def listen_socket(host: str, port: int, backlog: int = 128
     return sock
 
 
+def set_keepalive(conf: Any, sock: socket.socket) -> None:
+    """TCP keepalive probes after ``[wsgi] tcp_keepidle`` idle seconds, so
+    connections of vanished clients are eventually closed; accepted
+    connections inherit them from the listening socket."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    if hasattr(socket, 'TCP_KEEPIDLE'):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE,
+                        conf.wsgi.tcp_keepidle)
+
+
 def _ssl_adapter(conf: Any) -> Any:
-    cert = _opt(conf, 'cert_file', None, 'ssl') or \
-        _opt(conf, 'ssl_cert_file', None, 'wsgi')
-    key = _opt(conf, 'key_file', None, 'ssl') or \
-        _opt(conf, 'ssl_key_file', None, 'wsgi')
-    ca = _opt(conf, 'ca_file', None, 'ssl') or \
-        _opt(conf, 'ssl_ca_file', None, 'wsgi')
+    cert = conf.ssl.cert_file or conf.wsgi.ssl_cert_file
+    key = conf.ssl.key_file or conf.wsgi.ssl_key_file
+    ca = conf.ssl.ca_file or conf.wsgi.ssl_ca_file
     if not cert or not key:
         raise RuntimeError('use_ssl is set but no certificate/key file is '
                            'configured ([ssl] cert_file and key_file)')
@@ -189,23 +195,23 @@ def _ssl_adapter(conf: Any) -> Any:
 
 def make_server(conf: Any, app: Callable, sock: socket.socket | None = None,
                 host: str | None = None, port: int | None = None) -> _Server:
-    host = host or _opt(conf, 'masakari_api_listen', '0.0.0.0')
-    port = port if port is not None else \
-        _opt(conf, 'masakari_api_listen_port', 15868)
-    pool = _opt(conf, 'default_pool_size', MAX_THREADS, 'wsgi')
+    """The server for ``app``, configured by ``conf`` (on ``sock`` when
+    given, else on ``host``:``port`` or the configured address)."""
+    host = host or conf.masakari_api_listen
+    port = port if port is not None else conf.masakari_api_listen_port
+    pool = conf.wsgi.default_pool_size
     server = _Server((host, port), app,
                      numthreads=min(MIN_THREADS, pool),
                      max=max(MIN_THREADS, min(pool, MAX_THREADS)),
                      request_queue_size=128,
-                     timeout=_opt(conf, 'client_socket_timeout', 900,
-                                  'wsgi') or None,
-                     shutdown_timeout=_opt(conf, 'graceful_shutdown_timeout',
-                                           60),
+                     timeout=conf.wsgi.client_socket_timeout or None,
+                     shutdown_timeout=conf.graceful_shutdown_timeout,
                      server_name='masakari-api')
-    server.max_request_header_size = _opt(conf, 'max_header_line', 16384,
-                                          'wsgi') * 8
+    server.max_request_header_size = conf.wsgi.max_header_line * 8
     server.inherited_socket = sock
-    if _opt(conf, 'use_ssl', False):
+    server.keepalive_conf = conf
+    server.http_keep_alive = bool(conf.wsgi.keep_alive)
+    if conf.use_ssl:
         server.ssl_adapter = _ssl_adapter(conf)
     return server
 

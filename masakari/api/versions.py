@@ -20,20 +20,13 @@ from typing import Any, Callable, Iterable
 
 import webob
 
+from masakari.api import appctx
 from masakari.api import microversion
 
 V1_ID = 'v1.0'
 UPDATED = '2016-07-01T11:33:21Z'
 MEDIA_TYPES = [{'base': 'application/json',
                 'type': 'application/vnd.openstack.masakari+json;version=1'}]
-
-
-def _link_prefix() -> str | None:
-    from oslo_config import cfg
-    try:
-        return cfg.CONF.osapi_masakari_link_prefix
-    except cfg.NoSuchOptError:
-        return None
 
 
 def base_url(host_url: str, script_name: str,
@@ -90,10 +83,14 @@ def choices_document(base: str, path: str) -> dict:
 class RootApplication:
     """Answers ``/`` (200, any method) and every other path (300)."""
 
+    def __init__(self, conf: Any) -> None:
+        self.conf = conf
+
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
         req = webob.Request(environ)
-        base = base_url(req.host_url, req.script_name, _link_prefix())
+        base = base_url(req.host_url, req.script_name,
+                        self.conf.osapi_masakari_link_prefix)
         if req.path_info in ('', '/'):
             status, doc = 200, root_document(base)
         else:
@@ -104,4 +101,4 @@ class RootApplication:
 
 
 def root_factory(global_conf: dict, **local_conf: Any) -> RootApplication:
-    return RootApplication()
+    return RootApplication(appctx.from_paste(global_conf).conf)

@@ -72,6 +72,10 @@ def to_openapi_schema(schema: Any, shared: dict[str, dict] | None = None,
             out[key] = [to_openapi_schema(v, shared, False) for v in value]
         elif key in ('items', 'not', 'additionalProperties'):
             out[key] = to_openapi_schema(value, shared, False)
+        elif key == 'enum':
+            # Some enums are tuples (for their error message); JSON and
+            # the OpenAPI validators know lists only.
+            out[key] = list(value)
         else:
             out[key] = value
     if 'patternProperties' in schema and 'additionalProperties' in schema:

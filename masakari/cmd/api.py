@@ -16,41 +16,44 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from oslo_config import cfg
-from oslo_service import _options as service_options
 
+from masakari.api import appctx
 from masakari.api import loader
 from masakari.api import server
 from masakari.common import config
-from masakari import conf as masakari_conf
 
 
-def _register_service_opts(conf: cfg.ConfigOpts) -> None:
-    """graceful_shutdown_timeout (oslo.service's option) bounds draining."""
+def _serve(conf: cfg.ConfigOpts, sock: Any = None) -> None:
+    """Build the application context, load the pipeline with it, serve."""
+    context = appctx.AppContext(conf)
     try:
-        conf.register_opts(service_options.service_opts)
-    except cfg.DuplicateOptError:  # pragma: no cover - already registered
-        pass
+        app = loader.load_app(context)
+        server.serve(server.make_server(conf, app, sock=sock))
+    finally:
+        context.close()
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
-    _register_service_opts(masakari_conf.CONF)
     conf = config.parse_args(argv)
     config.setup_logging(conf)
     workers = conf.masakari_api_workers or os.cpu_count() or 1
     if workers == 1:
-        app = loader.load_app(conf)
-        server.serve(server.make_server(conf, app))
+        _serve(conf)
         return
     host = conf.masakari_api_listen
     port = conf.masakari_api_listen_port
     sock = server.listen_socket(host, port)
+    server.set_keepalive(conf, sock)
 
     def child() -> None:
-        app = loader.load_app(conf)
-        server.serve(server.make_server(conf, app, sock=sock))
+        # Each worker builds its own context after the fork: database
+        # pools, RPC connections and coordination sessions are not shared
+        # between processes.
+        _serve(conf, sock)
 
     sys.exit(server.Supervisor(workers, child).run())
 

@@ -13,6 +13,7 @@
 """WSGI server options of masakari-api (group wsgi)."""
 
 from oslo_config import cfg
+from oslo_service import _options as service_options
 
 wsgi_group = cfg.OptGroup(
     'wsgi',
@@ -47,7 +48,9 @@ wsgi_opts = [
     cfg.IntOpt('tcp_keepidle',
                default=600,
                min=1,
-               help='TCP_KEEPIDLE in seconds for each server socket.'),
+               help='TCP_KEEPIDLE in seconds for each server socket: idle '
+                    'time before the first TCP keepalive probe on a client '
+                    'connection.'),
     cfg.IntOpt('default_pool_size',
                default=1000,
                min=1,
@@ -62,7 +65,9 @@ wsgi_opts = [
                     'may need more.'),
     cfg.BoolOpt('keep_alive',
                 default=True,
-                help='Keep client connections open between requests.'),
+                help='Keep client connections open between requests '
+                     '(HTTP keep-alive); when false every response closes '
+                     'its connection.'),
     cfg.IntOpt('client_socket_timeout',
                default=900,
                min=0,
@@ -74,6 +79,9 @@ wsgi_opts = [
 def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_group(wsgi_group)
     conf.register_opts(wsgi_opts, group=wsgi_group)
+    # oslo.service's graceful_shutdown_timeout bounds the server's
+    # draining; listed in the sample through its own namespace.
+    conf.register_opts(service_options.service_opts)
 
 
 def list_opts() -> dict:

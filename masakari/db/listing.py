@@ -47,7 +47,10 @@ def resolve_sort(model: type, sort_keys: Sequence[str] | None,
     columns = column_keys(model)
     for key in keys:
         if key not in columns:
-            raise exception.InvalidSortKey(key=key)
+            # A plain sentence (the exception's template renders a
+            # Python repr around it).
+            raise exception.InvalidSortKey(
+                message=f"Sort key supplied is invalid: {key}")
     first = dirs[0] if dirs else "desc"
     dirs = dirs + [first] * (len(keys) - len(dirs))
     order = list(zip(keys, dirs))

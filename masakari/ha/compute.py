@@ -12,8 +12,8 @@
 
 """The one Nova question the API asks: is there a nova-compute on <host>?
 
-A seam: tests (and deployments without Nova, e.g. benchmarks) replace the
-checker with :func:`set_checker`.
+The application context holds the checker; tests (and deployments
+without Nova, e.g. benchmarks) give it a replacement instead.
 """
 
 from __future__ import annotations
@@ -23,27 +23,20 @@ from typing import Any, Callable
 
 Checker = Callable[[Any, str], None]
 
-_LOCK = threading.Lock()
-_checker: Checker | None = None
-_nova_api: Any = None
 
+class NovaCheck:
+    """Asks Nova's os-services API; its client is made on first use."""
 
-def _nova_check(context: Any, host_name: str) -> None:
-    global _nova_api
-    with _LOCK:
-        if _nova_api is None:
-            from masakari.compute import nova
-            _nova_api = nova.API()
-        api = _nova_api
-    api.find_compute_service(context, host_name)
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._nova_api: Any = None
 
-
-def set_checker(checker: Checker | None) -> None:
-    """Install a replacement (None restores the Nova check)."""
-    global _checker
-    _checker = checker
-
-
-def check_compute_host(context: Any, host_name: str) -> None:
-    """Raise ComputeNotFoundByName when Nova has no such compute service."""
-    (_checker or _nova_check)(context, host_name)
+    def __call__(self, context: Any, host_name: str) -> None:
+        """Raise ComputeNotFoundByName when Nova has no such compute
+        service."""
+        with self._lock:
+            if self._nova_api is None:
+                from masakari.compute import nova
+                self._nova_api = nova.API()
+            api = self._nova_api
+        api.find_compute_service(context, host_name)

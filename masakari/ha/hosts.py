@@ -36,17 +36,20 @@ def get_host(segment_uuid: str, host_uuid: str) -> Any:
     return db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
 
 
-def _check_compute(context: Any, name: str) -> None:
+def _check_compute(check: compute.Checker, context: Any, name: str
+                   ) -> None:
     try:
-        compute.check_compute_host(context, name)
+        check(context, name)
     except exception.ComputeNotFoundByName as exc:
         # A bad host name is a bad request, not a missing URL resource.
         raise exception.InvalidInput(message=str(exc)) from None
 
 
-def create_host(context: Any, segment_uuid: str, values: dict) -> Any:
+def create_host(context: Any, segment_uuid: str, values: dict,
+                check: compute.Checker) -> Any:
+    """Create a host of a segment; ``check`` asks Nova about its name."""
     segment = db.failover_segment_get_by_uuid(segment_uuid)
-    _check_compute(context, values['name'])
+    _check_compute(check, context, values['name'])
     values = dict(values, failover_segment_id=segment.uuid)
     values.setdefault('reserved', False)
     values.setdefault('on_maintenance', False)
@@ -63,11 +66,12 @@ def _check_not_in_use(host: Any, action: str) -> None:
 
 
 def update_host(context: Any, segment_uuid: str, host_uuid: str,
-                values: dict) -> Any:
+                values: dict, check: compute.Checker) -> Any:
+    """Update a host; a new name is checked with Nova through ``check``."""
     host = db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
     _check_not_in_use(host, 'updated')
     if 'name' in values:
-        _check_compute(context, values['name'])
+        _check_compute(check, context, values['name'])
     data = events.host_data(host)
     data.update(values)
     with events.around(context, 'host', 'update', data):

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Notification intake (spec api.md §9.2) and reads.
+"""Notification intake (storing a new notification, refusing duplicates
+and hosts on maintenance, then telling the engine) and reads.
 
 The row is committed before the engine is told about it; the duplicate
 check and the insert are one database transaction (optionally also under a
@@ -36,18 +37,17 @@ from masakari.ha import events
 
 LOG = logging.getLogger(__name__)
 LOCK_PREFIX = 'masakari-'
-DEFAULT_DUPLICATE_WINDOW = 180
 
 
 class Intake:
     """Creates notifications; collaborators are injectable for tests."""
 
-    def __init__(self, conf: cfg.ConfigOpts | None = None,
+    def __init__(self, conf: cfg.ConfigOpts,
                  engine_api: Any = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rand: Callable[[float, float], float] = random.uniform
                  ) -> None:
-        self.conf = conf or cfg.CONF
+        self.conf = conf
         self._engine_api = engine_api
         self._engine_lock = threading.Lock()
         self.sleep = sleep
@@ -61,14 +61,6 @@ class Intake:
                 from masakari.engine import rpcapi
                 self._engine_api = rpcapi.EngineAPI(conf=self.conf)
             return self._engine_api
-
-    def _opt(self, name: str, default: Any, group: str | None = None
-             ) -> Any:
-        try:
-            node = self.conf if group is None else getattr(self.conf, group)
-            return getattr(node, name)
-        except (cfg.NoSuchOptError, cfg.NoSuchGroupError, AttributeError):
-            return default
 
     def _backend_url(self) -> str | None:
         return coordination.backend_url(self.conf)
@@ -87,7 +79,7 @@ class Intake:
 
     # -- intake -----------------------------------------------------------
     def _random_delay(self) -> None:
-        delay_max = self._opt('notification_delay_max', 0)
+        delay_max = self.conf.notification_delay_max
         if self._backend_url() or not delay_max or delay_max <= 0:
             return
         self.sleep(self.rand(0, delay_max))
@@ -126,8 +118,7 @@ class Intake:
             'status': 'new',
             'failover_segment_uuid': host.failover_segment_id,
         }
-        window = self._opt('duplicate_notification_detection_interval',
-                           DEFAULT_DUPLICATE_WINDOW)
+        window = self.conf.duplicate_notification_detection_interval
         data = dict(values)
         try:
             notification = db.notification_create(values,
@@ -152,24 +143,6 @@ class Intake:
                         notification.notification_uuid, exc_info=True)
 
 
-_INTAKE: Intake | None = None
-_INTAKE_LOCK = threading.Lock()
-
-
-def get_intake() -> Intake:
-    global _INTAKE
-    with _INTAKE_LOCK:
-        if _INTAKE is None:
-            _INTAKE = Intake()
-        return _INTAKE
-
-
-def set_intake(intake: Intake | None) -> None:
-    global _INTAKE
-    with _INTAKE_LOCK:
-        _INTAKE = intake
-
-
 def list_notifications(filters: dict, sort_keys: list | None,
                        sort_dirs: list | None, limit: int | None,
                        marker: str | None) -> list:
@@ -182,10 +155,10 @@ def get_notification(uuid: str) -> Any:
     return db.notification_get_by_uuid(uuid)
 
 
-def get_recovery_workflow_details(context: Any, notification: Any
-                                  ) -> list:
+def get_recovery_workflow_details(intake: Intake, context: Any,
+                                  notification: Any) -> list:
     """Ask the engine (RPC call) for the recovery progress details."""
-    details = get_intake().engine_api.\
+    details = intake.engine_api.\
         get_notification_recovery_workflow_details(
             context, notification.notification_uuid)
     return list(details or [])

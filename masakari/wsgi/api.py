@@ -23,8 +23,6 @@ import os
 import threading
 from typing import Any, Callable, Iterable
 
-_LOCK = threading.Lock()
-_APP: Any = None
 DEFAULT_CONFIG = '/etc/masakari/masakari.conf'
 
 
@@ -36,7 +34,9 @@ def _config_files() -> list[str]:
 
 
 def init_application() -> Any:
-    """Parse configuration, set up logging and build the paste app."""
+    """Parse configuration, set up logging, build the application context
+    and the paste app with it."""
+    from masakari.api import appctx
     from masakari.api import loader
     from masakari.common import config
 
@@ -44,20 +44,28 @@ def init_application() -> Any:
     for path in _config_files():
         args += ['--config-file', path]
     conf = config.parse_args(args)
-    setup = getattr(config, 'setup_logging', None)
-    if setup is not None:
-        setup(conf)
-    return loader.load_app(conf)
+    config.setup_logging(conf)
+    return loader.load_app(appctx.AppContext(conf))
 
 
-def _app() -> Any:
-    global _APP
-    with _LOCK:
-        if _APP is None:
-            _APP = init_application()
-        return _APP
+class LazyApplication:
+    """The WSGI callable the server imports; the real application is
+    built on the first request, after the server forked its workers."""
+
+    def __init__(self, build: Callable[[], Any] = init_application) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._app: Any = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._app is None:
+                self._app = self._build()
+            return self._app
+
+    def __call__(self, environ: dict, start_response: Callable
+                 ) -> Iterable[bytes]:
+        return self.get()(environ, start_response)
 
 
-def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
-    """Lazily built on the first request (after the server forked)."""
-    return _app()(environ, start_response)
+application = LazyApplication()

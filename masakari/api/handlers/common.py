@@ -24,8 +24,10 @@ from masakari import policy
 RULE_PREFIX = 'os_masakari_api:'
 
 
-def authorize(context: Any, resource: str, action: str) -> None:
-    policy.authorize(context, f'{RULE_PREFIX}{resource}:{action}')
+def authorize(req: Any, resource: str, action: str) -> None:
+    """403 unless the service's policy allows ``resource:action``."""
+    policy.authorize(req.app.enforcer, req.context,
+                     f'{RULE_PREFIX}{resource}:{action}')
 
 
 def is_uuid_like(value: str) -> bool:

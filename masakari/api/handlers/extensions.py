@@ -36,19 +36,19 @@ def _view(alias: str) -> dict:
 
 
 def _discoverable(req: ApiRequest, alias: str) -> bool:
-    return policy.check(req.context,
+    return policy.check(req.app.enforcer, req.context,
                         f'{common.RULE_PREFIX}{alias}:discoverable')
 
 
 def index(req: ApiRequest) -> ApiResponse:
-    common.authorize(req.context, 'extensions', 'index')
+    common.authorize(req, 'extensions', 'index')
     items = [_view(alias) for alias in sorted(EXTENSIONS)
              if _discoverable(req, alias)]
     return ApiResponse(200, {'extensions': items})
 
 
 def show(req: ApiRequest, id: str) -> ApiResponse:
-    common.authorize(req.context, 'extensions', 'detail')
+    common.authorize(req, 'extensions', 'detail')
     if id not in EXTENSIONS or not _discoverable(req, id):
         raise errors.not_found()
     return ApiResponse(200, {'extension': _view(id)})

@@ -38,7 +38,7 @@ def _values(body: dict) -> dict:
 
 
 def index(req: ApiRequest, segment_id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'index')
+    common.authorize(req, RESOURCE, 'index')
     page = params.list_params(req)
     filters = params.filters_from(req, FILTERS, BOOLEAN_FIELDS)
     hosts = ha.list_hosts(segment_id, filters, page.sort_keys,
@@ -47,7 +47,7 @@ def index(req: ApiRequest, segment_id: str) -> ApiResponse:
 
 
 def show(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'detail')
+    common.authorize(req, RESOURCE, 'detail')
     if not common.is_uuid_like(id):
         raise exception.HostNotFound(id=id)
     return ApiResponse(200, views.single(ha.get_host(segment_id, id)))
@@ -55,19 +55,21 @@ def show(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
 
 def create(req: ApiRequest, segment_id: str) -> ApiResponse:
     validation.validate(schemas.create, req.body)
-    common.authorize(req.context, RESOURCE, 'create')
-    host = ha.create_host(req.context, segment_id, _values(req.body))
+    common.authorize(req, RESOURCE, 'create')
+    host = ha.create_host(req.context, segment_id, _values(req.body),
+                          req.app.compute_check)
     return ApiResponse(201, views.single(host))
 
 
 def update(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
     validation.validate(schemas.update, req.body)
-    common.authorize(req.context, RESOURCE, 'update')
-    host = ha.update_host(req.context, segment_id, id, _values(req.body))
+    common.authorize(req, RESOURCE, 'update')
+    host = ha.update_host(req.context, segment_id, id, _values(req.body),
+                          req.app.compute_check)
     return ApiResponse(200, views.single(host))
 
 
 def delete(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'delete')
+    common.authorize(req, RESOURCE, 'delete')
     ha.delete_host(req.context, segment_id, id)
     return ApiResponse(204)

@@ -35,7 +35,7 @@ ENGINE_UNAVAILABLE = ('Recovery workflow details are unavailable: the '
 
 
 def index(req: ApiRequest) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'index')
+    common.authorize(req, RESOURCE, 'index')
     page = params.list_params(req)
     filters = params.filters_from(req, FILTERS)
     since = req.param('generated-since')
@@ -55,15 +55,16 @@ def index(req: ApiRequest) -> ApiResponse:
 
 def _details(req: ApiRequest, notification: object) -> list:
     try:
-        return ha.get_recovery_workflow_details(req.context, notification)
+        return ha.get_recovery_workflow_details(req.app.intake, req.context,
+                                                notification)
     except (messaging.MessagingException, exception.MasakariException):
-        LOG.warning('Engine did not return recovery workflow details',
-                    exc_info=True)
+        LOG.error('Engine did not return recovery workflow details',
+                  exc_info=True)
         raise errors.ApiError(503, ENGINE_UNAVAILABLE) from None
 
 
 def show(req: ApiRequest, id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'detail')
+    common.authorize(req, RESOURCE, 'detail')
     if not common.is_uuid_like(id):
         raise exception.NotificationNotFound(id=id)
     notification = ha.get_notification(id)
@@ -87,14 +88,14 @@ def _without_object_keys(body: object) -> object:
 
 def create(req: ApiRequest) -> ApiResponse:
     validation.validate(schemas.create, _without_object_keys(req.body))
-    common.authorize(req.context, RESOURCE, 'create')
+    common.authorize(req, RESOURCE, 'create')
     inner = req.body['notification']
     validation.validate(schemas.PAYLOADS[inner['type']], inner['payload'])
     try:
         generated_time = params.parse_datetime(inner['generated_time'])
     except ValueError:  # pragma: no cover - the schema format checks it
         raise errors.bad_request('Invalid generated_time value') from None
-    notification = ha.get_intake().create(req.context, {
+    notification = req.app.intake.create(req.context, {
         'type': inner['type'],
         'hostname': inner['hostname'],
         'generated_time': generated_time,

@@ -39,7 +39,7 @@ def _values(body: dict) -> dict:
 
 
 def index(req: ApiRequest) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'index')
+    common.authorize(req, RESOURCE, 'index')
     page = params.list_params(req)
     filters = params.filters_from(req, FILTERS, BOOLEAN_FILTERS)
     if page.limit == 0:
@@ -50,7 +50,7 @@ def index(req: ApiRequest) -> ApiResponse:
 
 
 def show(req: ApiRequest, id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'detail')
+    common.authorize(req, RESOURCE, 'detail')
     if not common.is_uuid_like(id):
         raise exception.FailoverSegmentNotFound(id=id)
     return ApiResponse(200, views.single(ha.get_segment(id)))
@@ -59,7 +59,7 @@ def show(req: ApiRequest, id: str) -> ApiResponse:
 def create(req: ApiRequest) -> ApiResponse:
     validation.validate(common.for_version(CREATE_SCHEMAS, req.version),
                         req.body)
-    common.authorize(req.context, RESOURCE, 'create')
+    common.authorize(req, RESOURCE, 'create')
     segment = ha.create_segment(req.context, _values(req.body))
     return ApiResponse(201, views.single(segment))
 
@@ -67,12 +67,12 @@ def create(req: ApiRequest) -> ApiResponse:
 def update(req: ApiRequest, id: str) -> ApiResponse:
     validation.validate(common.for_version(UPDATE_SCHEMAS, req.version),
                         req.body)
-    common.authorize(req.context, RESOURCE, 'update')
+    common.authorize(req, RESOURCE, 'update')
     segment = ha.update_segment(req.context, id, _values(req.body))
     return ApiResponse(200, views.single(segment))
 
 
 def delete(req: ApiRequest, id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'delete')
+    common.authorize(req, RESOURCE, 'delete')
     ha.delete_segment(req.context, id)
     return ApiResponse(204)

@@ -23,7 +23,7 @@ def _base(req: ApiRequest) -> str:
     if script.endswith('/v1'):
         script = script[:-len('/v1')]
     return versions.base_url(req.webob.host_url, script,
-                             versions._link_prefix())
+                             req.app.conf.osapi_masakari_link_prefix)
 
 
 def root(req: ApiRequest) -> ApiResponse:

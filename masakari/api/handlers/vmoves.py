@@ -24,7 +24,7 @@ FILTERS = ('status', 'type')
 
 
 def index(req: ApiRequest, notification_id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'index')
+    common.authorize(req, RESOURCE, 'index')
     page = params.list_params(req)
     filters = params.filters_from(req, FILTERS)
     vmoves = ha.list_vmoves(notification_id, filters, page.sort_keys,
@@ -33,5 +33,5 @@ def index(req: ApiRequest, notification_id: str) -> ApiResponse:
 
 
 def show(req: ApiRequest, notification_id: str, id: str) -> ApiResponse:
-    common.authorize(req.context, RESOURCE, 'detail')
+    common.authorize(req, RESOURCE, 'detail')
     return ApiResponse(200, views.single(ha.get_vmove(notification_id, id)))

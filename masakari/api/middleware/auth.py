@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from oslo_config import cfg
-
 from masakari.api import app as v1_app
+from masakari.api import appctx
+from masakari.api import errors
 from masakari.api.middleware import base
 from masakari import context as masakari_context
 from masakari import policy
@@ -26,20 +26,13 @@ from masakari import policy
 UNAUTHORIZED = 'The request you have made requires authentication.'
 
 
-def _context(environ: dict) -> masakari_context.RequestContext:
+def _context(environ: dict, conf: Any) -> masakari_context.RequestContext:
     ctx = masakari_context.RequestContext.from_environ(environ)
-    if _use_forwarded_for():
+    if conf.use_forwarded_for:
         forwarded = environ.get('HTTP_X_FORWARDED_FOR')
         if forwarded:
             ctx.remote_address = forwarded.split(',')[0].strip()
     return ctx
-
-
-def _use_forwarded_for() -> bool:
-    try:
-        return bool(cfg.CONF.use_forwarded_for)
-    except cfg.NoSuchOptError:
-        return False
 
 
 class KeystoneContext(base.Middleware):
@@ -47,11 +40,11 @@ class KeystoneContext(base.Middleware):
 
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
-        ctx = _context(environ)
+        ctx = _context(environ, self.app_context.conf)
         if not ctx.user_id:
-            resp = v1_app.fault_response(401, UNAUTHORIZED)
+            resp = errors.fault_response(401, UNAUTHORIZED)
             return resp(environ, start_response)
-        ctx.is_admin = policy.check_is_admin(ctx)
+        ctx.is_admin = policy.check_is_admin(self.app_context.enforcer, ctx)
         environ[v1_app.CONTEXT_KEY] = ctx
         return self.application(environ, start_response)
 
@@ -61,7 +54,7 @@ class NoAuth2(base.Middleware):
 
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
-        ctx = _context(environ)
+        ctx = _context(environ, self.app_context.conf)
         ctx.is_admin = True
         environ[v1_app.CONTEXT_KEY] = ctx
         return self.application(environ, start_response)
@@ -70,9 +63,9 @@ class NoAuth2(base.Middleware):
 def pipeline_factory(loader: Any, global_conf: dict, **local_conf: str
                      ) -> Callable:
     """paste composite: pick the pipeline named by ``auth_strategy``."""
-    strategy = cfg.CONF.auth_strategy
+    strategy = appctx.from_paste(global_conf).conf.auth_strategy
     names = local_conf[strategy].split()
-    app = loader.get_app(names[-1])
+    app = loader.get_app(names[-1], global_conf=global_conf)
     for name in reversed(names[:-1]):
-        app = loader.get_filter(name)(app)
+        app = loader.get_filter(name, global_conf=global_conf)(app)
     return app

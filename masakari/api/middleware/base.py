@@ -16,13 +16,22 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from masakari.api import appctx
+
 
 class Middleware:
-    """Wraps ``application``; the class itself is the paste filter."""
+    """Wraps ``application``, with the service's application context."""
 
-    def __init__(self, application: Callable) -> None:
+    def __init__(self, application: Callable,
+                 app_context: appctx.AppContext) -> None:
         self.application = application
+        self.app_context = app_context
 
     @classmethod
     def factory(cls, global_conf: dict, **local_conf: Any) -> Callable:
-        return cls
+        """paste.filter_factory: the filter for the loader's context."""
+        context = appctx.from_paste(global_conf)
+
+        def _filter(application: Callable) -> Middleware:
+            return cls(application, context)
+        return _filter

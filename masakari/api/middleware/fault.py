@@ -27,7 +27,6 @@ import logging
 import sys
 from typing import Any, Callable, Iterable
 
-from masakari.api import app as v1_app
 from masakari.api import errors
 from masakari.api.middleware import base
 
@@ -103,17 +102,17 @@ class FaultWrapper(base.Middleware):
                           'credentials, www_authenticate_uri).',
                           environ.get('REQUEST_METHOD'),
                           environ.get('PATH_INFO'), type(exc).__name__, exc)
-                return v1_app.fault_response(503, AUTH_UNAVAILABLE)(
+                return errors.fault_response(503, AUTH_UNAVAILABLE)(
                     environ, start_response)
             LOG.exception('Unexpected error for %s %r',
                           environ.get('REQUEST_METHOD'),
                           environ.get('PATH_INFO'))
-            return v1_app.unexpected_response(exc)(environ, start_response)
+            return errors.unexpected_response(exc)(environ, start_response)
         status, headers = started
         body = b''.join(chunks)
         if int(status.split(' ', 1)[0]) >= 400 and \
                 not errors.is_fault_body(body):
-            resp = v1_app.fault_response(
+            resp = errors.fault_response(
                 int(status.split(' ', 1)[0]), _message(status, body),
                 {k: v for k, v in headers
                  if k.lower() not in ('content-type', 'content-length')})

@@ -29,11 +29,12 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable
 
-from oslo_config import cfg
 from oslo_context import context as oslo_context
 from oslo_middleware import cors
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
+
+from masakari.api import appctx
 
 # What paste adds to every filter's configuration.
 _PASTE_KEYS = frozenset({'__file__', 'here'})
@@ -41,19 +42,30 @@ _GLOBAL_ID = re.compile(request_id.ID_FORMAT)
 _RESPONSE_HEADER = request_id.HTTP_RESP_HEADER_REQUEST_ID
 
 
-class CORS(cors.CORS):
-    """Also reads ``[cors]`` from the configuration the service started
-    with (its ``--config-file``/``--config-dir``): oslo.middleware, given
-    ``oslo_config_project`` in the paste file, would load a second copy
-    from the default locations only."""
+def _service_conf_factory(cls: Any, global_conf: dict,
+                          **local_conf: Any) -> Callable:
+    """Options from the configuration the service started with.
 
-    def __init__(self, application: Any, conf: Any = None) -> None:
-        if isinstance(conf, dict) and \
-                set(conf) - _PASTE_KEYS == {'oslo_config_project'} and \
-                conf['oslo_config_project'] == getattr(cfg.CONF, 'project',
-                                                       None):
-            conf = cfg.CONF
-        super().__init__(application, conf)
+    oslo.middleware, given ``oslo_config_project`` in the paste file,
+    would load a second copy from the default locations only (missing the
+    service's ``--config-file``/``--config-dir``), and without it would
+    read the process-global configuration. Options set in the paste file
+    itself (anything else than ``oslo_config_project``) keep oslo's
+    behaviour.
+    """
+    context = appctx.from_paste(global_conf)
+    if set(local_conf) - _PASTE_KEYS - {'oslo_config_project'}:
+        paste_conf = {k: v for k, v in global_conf.items()
+                      if k != appctx.PASTE_KEY}
+        paste_conf.update(local_conf)
+        return lambda app: cls(app, paste_conf)
+    return lambda app: cls(app, context.conf)
+
+
+class CORS(cors.CORS):
+    """oslo.middleware's CORS reading ``[cors]`` of the service."""
+
+    factory = classmethod(_service_conf_factory)
 
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
@@ -64,6 +76,11 @@ class CORS(cors.CORS):
 
 
 class HTTPProxyToWSGI(http_proxy_to_wsgi.HTTPProxyToWSGI):
+    """oslo.middleware's proxy header parsing, with the service's
+    ``[oslo_middleware]`` options."""
+
+    factory = classmethod(_service_conf_factory)
+
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
         if not self._conf_get('enable_proxy_headers_parsing'):

@@ -22,46 +22,35 @@ import io
 from typing import Callable, Iterable
 
 from oslo_config import cfg
-from oslo_middleware import sizelimit as oslo_sizelimit
 
-from masakari.api import app as v1_app
+from masakari.api import appctx
+from masakari.api import errors
 from masakari.api.middleware import base
 
 DEFAULT_MAX = 114688
 MESSAGE = 'Request is too large.'
 
 
-def max_body_size(conf: cfg.ConfigOpts | None = None) -> int:
-    """The limit, registering oslo.middleware's option on first use only.
-
-    Registering flushes oslo.config's value cache, so doing it on every
-    request made every later option lookup of the request slow.
-    """
-    conf = conf or cfg.CONF
-    try:
-        value = conf.oslo_middleware.max_request_body_size
-    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
-        try:
-            conf.register_opts(oslo_sizelimit.OPTS, group='oslo_middleware')
-        except cfg.DuplicateOptError:  # pragma: no cover - lost a race
-            pass
-        value = conf.oslo_middleware.max_request_body_size
-    return int(value or DEFAULT_MAX)
+def max_body_size(conf: cfg.ConfigOpts) -> int:
+    """The limit: ``[oslo_middleware] max_request_body_size``."""
+    return int(conf.oslo_middleware.max_request_body_size or DEFAULT_MAX)
 
 
 class SizeLimit(base.Middleware):
-    def __init__(self, application: Callable, limit: int | None = None
+    def __init__(self, application: Callable,
+                 app_context: appctx.AppContext, limit: int | None = None
                  ) -> None:
-        super().__init__(application)
+        super().__init__(application, app_context)
         self.limit = limit
 
     def _too_large(self, environ: dict, start_response: Callable
                    ) -> Iterable[bytes]:
-        return v1_app.fault_response(413, MESSAGE)(environ, start_response)
+        return errors.fault_response(413, MESSAGE)(environ, start_response)
 
     def __call__(self, environ: dict, start_response: Callable
                  ) -> Iterable[bytes]:
-        limit = self.limit if self.limit is not None else max_body_size()
+        limit = self.limit if self.limit is not None \
+            else max_body_size(self.app_context.conf)
         length = environ.get('CONTENT_LENGTH')
         if length:
             try:

@@ -57,9 +57,11 @@ generic_payload = {
     'additionalProperties': False,
 }
 
+# A tuple, not a list: the 400 message shows the allowed values with
+# Python's repr, and clients of upstream masakari see a tuple there.
 recovery_method = {
     'type': 'string',
-    'enum': ['auto', 'reserved_host', 'auto_priority', 'rh_priority'],
+    'enum': ('auto', 'reserved_host', 'auto_priority', 'rh_priority'),
 }
 
 

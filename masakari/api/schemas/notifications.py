@@ -20,8 +20,9 @@ create = {
         'notification': {
             'type': 'object',
             'properties': {
+                # A tuple so the 400 message shows one, as upstream's.
                 'type': {'type': 'string',
-                         'enum': ['COMPUTE_HOST', 'VM', 'PROCESS']},
+                         'enum': ('COMPUTE_HOST', 'VM', 'PROCESS')},
                 'hostname': common.hostname,
                 'generated_time': {'type': 'string', 'format': 'date-time'},
                 'payload': common.generic_payload,

@@ -17,21 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from types import SimpleNamespace
 from typing import Any, Callable, Iterator
 
 import pytest
 
+from masakari.api import appctx
 from masakari.api import loader
 from masakari.api import server
 from masakari.common import config
 from masakari import conf as masakari_conf
 from masakari.db import api as db_api
 from masakari.db import models
-from masakari.ha import compute
-from masakari.ha import notifications as ha_notifications
 from masakari import notifications
-from masakari import policy
 from masakari.tests.unit.api import fakes
 
 CONF = masakari_conf.CONF
@@ -41,14 +38,12 @@ CONF = masakari_conf.CONF
 def conf() -> Iterator[Any]:
     config.parse_args(['masakari-api-test'], default_config_files=[])
     CONF.set_override('auth_strategy', 'noauth2')
-    policy.reset()
     notifications.reset()
     yield CONF
     CONF.reset()
     CONF.clear_override('auth_strategy')
     for name in ('osapi_max_limit', 'notification_delay_max'):
         CONF.clear_override(name)
-    policy.reset()
 
 
 @pytest.fixture
@@ -60,24 +55,28 @@ def database(tmp_path: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def engine_api() -> Iterator[fakes.FakeEngineAPI]:
-    fake = fakes.FakeEngineAPI()
-    ha_notifications.set_intake(ha_notifications.Intake(engine_api=fake))
-    yield fake
-    ha_notifications.set_intake(None)
+def engine_api() -> fakes.FakeEngineAPI:
+    return fakes.FakeEngineAPI()
 
 
 @pytest.fixture
-def nova() -> Iterator[fakes.FakeCompute]:
-    fake = fakes.FakeCompute({f'host{i}' for i in range(10)})
-    compute.set_checker(fake)
-    yield fake
-    compute.set_checker(None)
+def nova() -> fakes.FakeCompute:
+    return fakes.FakeCompute({f'host{i}' for i in range(10)})
 
 
 @pytest.fixture
-def app(conf: Any, database: None, engine_api: Any, nova: Any) -> Any:
-    return loader.load_app(conf)
+def app_context(conf: Any, engine_api: Any, nova: Any
+                ) -> Iterator[appctx.AppContext]:
+    """The application context with the fake engine and Nova."""
+    context = appctx.AppContext(conf, engine_api=engine_api,
+                                compute_checker=nova)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def app(app_context: appctx.AppContext, database: None) -> Any:
+    return loader.load_app(app_context)
 
 
 @pytest.fixture
@@ -86,15 +85,17 @@ def client(app: Any) -> fakes.Client:
 
 
 @pytest.fixture
-def keystone_app(conf: Any, database: None, engine_api: Any, nova: Any
-                 ) -> Any:
+def keystone_app(conf: Any, database: None,
+                 app_context: appctx.AppContext) -> Any:
     """The keystone pipeline with auth_token replaced by a pass-through."""
     conf.set_override('auth_strategy', 'keystone')
     from masakari.api import app as v1_app
     from masakari.api.middleware import auth
     from masakari.api.middleware import fault
     from masakari.api.middleware import urlmap
-    v1 = fault.FaultWrapper(auth.KeystoneContext(v1_app.V1Application()))
+    v1 = fault.FaultWrapper(
+        auth.KeystoneContext(v1_app.V1Application(app_context), app_context),
+        app_context)
     return urlmap.URLMap({'/v1': v1})
 
 
@@ -102,9 +103,7 @@ def keystone_app(conf: Any, database: None, engine_api: Any, nova: Any
 def serving(app: Callable) -> Iterator[Any]:
     """The real API server on a free loopback port, in a thread; it is
     stopped (and its thread joined) on exit."""
-    conf = SimpleNamespace(masakari_api_listen='127.0.0.1',
-                           masakari_api_listen_port=0)
-    srv = server.make_server(conf, app)
+    srv = server.make_server(CONF, app, host='127.0.0.1', port=0)
     srv.prepare()
     thread = threading.Thread(target=srv.serve, daemon=True)
     thread.start()

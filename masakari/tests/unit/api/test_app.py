@@ -206,7 +206,7 @@ def test_body_too_large_is_json_413(client, conf):
     assert resp.fault() == ('overLimit', 413, 'Request is too large.')
 
 
-def test_chunked_body_too_large(conf):
+def test_chunked_body_too_large(app_context):
     calls = []
 
     def inner(environ, start_response):
@@ -217,7 +217,7 @@ def test_chunked_body_too_large(conf):
     import io
 
     import webob
-    mw = sizelimit.SizeLimit(inner, limit=10)
+    mw = sizelimit.SizeLimit(inner, app_context, limit=10)
     req = webob.Request.blank('/', method='POST')
     req.environ['wsgi.input'] = io.BytesIO(b'x' * 11)
     req.environ['HTTP_TRANSFER_ENCODING'] = 'chunked'
@@ -245,7 +245,7 @@ def test_unexpected_error_is_500_envelope(client, monkeypatch):
     assert resp.headers['OpenStack-API-Version'] == 'instance-ha 1.0'
 
 
-def test_fault_wrapper_rewrites_foreign_errors():
+def test_fault_wrapper_rewrites_foreign_errors(app_context):
     import webob
 
     from masakari.api.middleware import fault
@@ -256,7 +256,7 @@ def test_fault_wrapper_rewrites_foreign_errors():
                         ('WWW-Authenticate', 'Keystone uri="x"')])
         return [b'<html>nope</html>']
 
-    resp = webob.Request.blank('/v1').get_response(fault.FaultWrapper(inner))
+    resp = webob.Request.blank('/v1').get_response(fault.FaultWrapper(inner, app_context))
     assert resp.status_int == 401
     assert json.loads(resp.body) == {'unauthorized': {
         'code': 401,
@@ -264,7 +264,7 @@ def test_fault_wrapper_rewrites_foreign_errors():
     assert resp.headers['WWW-Authenticate'] == 'Keystone uri="x"'
 
 
-def test_fault_wrapper_catches_exceptions():
+def test_fault_wrapper_catches_exceptions(app_context):
     import webob
 
     from masakari.api.middleware import fault
@@ -272,7 +272,7 @@ def test_fault_wrapper_catches_exceptions():
     def inner(environ, start_response):
         raise ValueError('x')
 
-    resp = webob.Request.blank('/v1').get_response(fault.FaultWrapper(inner))
+    resp = webob.Request.blank('/v1').get_response(fault.FaultWrapper(inner, app_context))
     assert resp.status_int == 500
     assert 'masakariFault' in json.loads(resp.body)
 
@@ -298,9 +298,9 @@ def test_non_ascii_is_escaped(client):
     assert b'"s\\u00e9g"' in resp.body
 
 
-def test_v1_application_direct_without_context():
+def test_v1_application_direct_without_context(app_context):
     import webob
-    app = v1_app.V1Application()
+    app = v1_app.V1Application(app_context)
     resp = webob.Request.blank('/versions/v1.0').get_response(app)
     assert resp.status_int == 200
 

@@ -148,7 +148,7 @@ def _request_schemas():
         table = openapi.request_schemas(controller, action)
         for i, (version, schema) in enumerate(table):
             name = openapi.schema_component(controller, action, version,
-                                             i == 0)
+                                            i == 0)
             yield pytest.param(name, schema, id=name)
     for kind, schema in notification_schemas.PAYLOADS.items():
         name = f'notifications.payload.{kind}'
@@ -157,10 +157,12 @@ def _request_schemas():
 
 @pytest.mark.parametrize('name,schema', list(_request_schemas()))
 def test_request_schemas_round_trip(doc, name, schema):
-    """The document's schemas say exactly what the API validates."""
+    """The document's schemas say exactly what the API validates (as
+    JSON: an enum kept as a tuple for its error message is a list)."""
     components = doc['components']
     assert openapi.to_json_schema(components['schemas'][name],
-                                  components) == schema
+                                  components) == \
+        json.loads(json.dumps(schema))
 
 
 def test_shared_types_become_references(doc):

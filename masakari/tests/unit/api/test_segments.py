@@ -295,8 +295,8 @@ def test_list_sort(client):
     ('marker=', 'Marker  could not be found.'),
     ('marker=999', 'Marker 999 could not be found.'),
     ('sort_key=bogus',
-     "InvalidSortKey('Sort key supplied is invalid: bogus')"),
-    ('sort_key=', "InvalidSortKey('Sort key supplied is invalid: ')"),
+     'Sort key supplied is invalid: bogus'),
+    ('sort_key=', 'Sort key supplied is invalid: '),
     ('sort_key=name&sort_dir=up',
      "Invalid input received: Unknown sort direction, must be 'asc' or "
      "'desc'"),

@@ -19,28 +19,29 @@ import pytest
 from oslo_config import cfg
 
 from masakari.api import server
+from masakari import conf as masakari_conf
 from masakari.tests.unit.api import fixtures
 
 
 def _conf(**overrides):
+    """A configuration with every masakari option, some overridden."""
     conf = cfg.ConfigOpts()
+    for module in masakari_conf.MODULES:
+        module.register_opts(conf)
+    conf([], project='masakari-test', default_config_files=[])
     for name, value in overrides.items():
         group = None
         if '.' in name:
             group, name = name.split('.')
-            conf.register_group(cfg.OptGroup(group))
-        opt_class = {bool: cfg.BoolOpt, int: cfg.IntOpt}.get(
-            type(value), cfg.StrOpt)
-        conf.register_opt(opt_class(name, default=value), group=group)
-    conf([], project='masakari-test')
+        conf.set_override(name, value, group=group)
     return conf
 
 
 def test_make_server_reads_options():
-    conf = _conf(masakari_api_listen='127.0.0.1', masakari_api_listen_port=0,
-                 graceful_shutdown_timeout=7)
+    conf = _conf(masakari_api_listen='127.0.0.1',
+                 masakari_api_listen_port=15999, graceful_shutdown_timeout=7)
     srv = server.make_server(conf, lambda e, s: [])
-    assert srv.bind_addr == ('127.0.0.1', 0)
+    assert srv.bind_addr == ('127.0.0.1', 15999)
     assert srv.shutdown_timeout == 7
     assert srv.ssl_adapter is None
 
@@ -244,3 +245,56 @@ def test_supervisor_does_not_fork_once_stopping(monkeypatch):
     # The stop signals are unblocked again afterwards.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
     assert signal.SIGTERM not in blocked and signal.SIGINT not in blocked
+
+
+def _served_socket(conf):
+    srv = server.make_server(conf, lambda e, s: [], host='127.0.0.1',
+                             port=0)
+    srv.prepare()
+    try:
+        return (srv.socket.getsockopt(socket.SOL_SOCKET,
+                                      socket.SO_KEEPALIVE),
+                srv.socket.getsockopt(socket.IPPROTO_TCP,
+                                      socket.TCP_KEEPIDLE))
+    finally:
+        srv.stop()
+
+
+def test_tcp_keepidle_on_the_listening_socket():
+    assert _served_socket(_conf(**{'wsgi.tcp_keepidle': 42})) == (1, 42)
+
+
+def test_tcp_keepidle_on_an_inherited_socket():
+    sock = server.listen_socket('127.0.0.1', 0)
+    try:
+        server.set_keepalive(_conf(**{'wsgi.tcp_keepidle': 17}), sock)
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 17
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize('keep_alive,expected', [
+    (True, None), (False, 'close')])
+def test_keep_alive_option(keep_alive, expected):
+    import http.client
+
+    def app(environ, start_response):
+        start_response('200 OK', [('Content-Length', '2')])
+        return [b'ok']
+
+    srv = server.make_server(_conf(**{'wsgi.keep_alive': keep_alive}), app,
+                             host='127.0.0.1', port=0)
+    srv.prepare()
+    import threading
+    thread = threading.Thread(target=srv.serve, daemon=True)
+    thread.start()
+    try:
+        client = http.client.HTTPConnection(*srv.bind_addr[:2], timeout=5)
+        client.request('GET', '/')
+        resp = client.getresponse()
+        assert resp.read() == b'ok'
+        assert resp.getheader('Connection') == expected
+        client.close()
+    finally:
+        srv.stop()
+        thread.join(10)

@@ -199,7 +199,7 @@ def test_invalid_sort_key(db, key):
         api.host_get_all_by_filters(sort_keys=[key])
     assert e.value.code == 400
     assert str(e.value) == (
-        "InvalidSortKey('Sort key supplied is invalid: %s')" % key.strip())
+        'Sort key supplied is invalid: %s' % key.strip())
 
 
 def test_invalid_sort_dirs(db):

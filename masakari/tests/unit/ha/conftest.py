@@ -11,4 +11,5 @@
 # under the License.
 
 from masakari.tests.unit.api.fixtures import (  # noqa: F401
-    app, client, conf, database, engine_api, keystone_app, nova)
+    app, app_context, client, conf, database, engine_api, keystone_app,
+    nova)

@@ -139,12 +139,12 @@ def test_noauth2_is_always_admin(client):
     assert member.get('/v1/segments').status == 200
 
 
-def test_policy_file_override(keystone_app, conf, tmp_path):
+def test_policy_file_override(keystone_app, app_context, conf, tmp_path):
     path = tmp_path / 'policy.yaml'
     path.write_text('"os_masakari_api:segments:index": "@"\n'
                     '"os_masakari_api:vmoves:discoverable": "!"\n')
     conf.set_override('policy_file', str(path), group='oslo_policy')
-    policy.reset()
+    app_context.enforcer = policy.make_enforcer(conf)
     try:
         member = fakes.Client(keystone_app, MEMBER)
         assert member.get('/v1/segments').status == 200
@@ -156,7 +156,6 @@ def test_policy_file_override(keystone_app, conf, tmp_path):
         assert admin.get('/v1/extensions/vmoves').status == 404
     finally:
         conf.clear_override('policy_file', group='oslo_policy')
-        policy.reset()
 
 
 def test_keystone_pipeline_rejects_missing_token(conf, database, engine_api,

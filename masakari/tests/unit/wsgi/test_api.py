@@ -37,17 +37,15 @@ def test_application_reads_config_lazily(tmp_path, monkeypatch):
         f'[wsgi]\napi_paste_config = '
         f'{REPO}/etc/masakari/api-paste.ini\n')
     monkeypatch.setenv('MASAKARI_CONFIG_FILES', str(config))
-    monkeypatch.setattr(wsgi_api, '_APP', None)
+    application = wsgi_api.LazyApplication()
     try:
-        resp = webob.Request.blank('/v1/segments').get_response(
-            wsgi_api.application)
+        resp = webob.Request.blank('/v1/segments').get_response(application)
         assert resp.status_int == 200
         assert resp.json == {'segments': []}
-        first = wsgi_api._APP
-        webob.Request.blank('/').get_response(wsgi_api.application)
-        assert wsgi_api._APP is first
+        first = application.get()
+        webob.Request.blank('/').get_response(application)
+        assert application.get() is first
     finally:
-        wsgi_api._APP = None
         db_api.dispose()
         masakari_conf.CONF.reset()
 

@@ -14,12 +14,14 @@
 
 from oslo_config import cfg
 
+from masakari.api import appctx
 from masakari.api.middleware import sizelimit
 
 
-def test_option_registered_on_first_use_only(monkeypatch):
+def test_option_registered_with_the_context_not_per_request(monkeypatch):
     conf = cfg.ConfigOpts()
     conf([])
+    appctx.register_middleware_opts(conf)
     assert sizelimit.max_body_size(conf) == sizelimit.DEFAULT_MAX
     calls = []
     real = conf.register_opts

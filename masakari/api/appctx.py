@@ -1,0 +1,74 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Everything the API service shares between requests, built once.
+
+``masakari-api`` and the ``masakari.wsgi.api:application`` entry point
+each build one :class:`AppContext` from the parsed configuration and hand
+it to the paste pipeline through the loader; every filter and application
+gets it from its factory and the handlers reach it as ``req.app``. Nothing
+in the API keeps service state at module level, so two applications (a
+test's and a benchmark's, or two configurations) never share any.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from oslo_config import cfg
+from oslo_middleware import sizelimit as oslo_sizelimit
+
+from masakari.ha import compute
+from masakari.ha import notifications
+from masakari import policy
+
+# The key of the application context in paste's global configuration.
+PASTE_KEY = 'masakari.app_context'
+
+
+class AppContext:
+    """Configuration, policy enforcer, notification intake (with its
+    engine RPC client and coordination locks) and the Nova check."""
+
+    def __init__(self, conf: cfg.ConfigOpts, *, engine_api: Any = None,
+                 compute_checker: Callable[[Any, str], None] | None = None,
+                 enforcer: policy.Enforcer | None = None) -> None:
+        register_middleware_opts(conf)
+        self.conf = conf
+        self.enforcer = enforcer or policy.make_enforcer(conf)
+        self.intake = notifications.Intake(conf, engine_api=engine_api)
+        self.compute_check = compute_checker or compute.NovaCheck()
+
+    def close(self) -> None:
+        """Release what the context holds (the coordination backend)."""
+        self.intake.stop()
+
+
+def register_middleware_opts(conf: cfg.ConfigOpts) -> None:
+    """oslo.middleware's body size limit, read by the sizelimit filter.
+
+    Registered once here, not on a request: registering flushes
+    oslo.config's value cache.
+    """
+    try:
+        conf.register_opts(oslo_sizelimit.OPTS, group='oslo_middleware')
+    except cfg.DuplicateOptError:  # pragma: no cover - defined differently
+        pass
+
+
+def from_paste(global_conf: dict) -> AppContext:
+    """The context the loader handed to the paste pipeline."""
+    try:
+        return global_conf[PASTE_KEY]
+    except KeyError:
+        raise LookupError('the paste pipeline was not loaded through '
+                          'masakari.api.loader') from None
