@@ -12,7 +12,7 @@
 """masakari-manage: ``masakari-manage [--config-file ...] db <action>``.
 
 Actions: ``sync [version]``, ``version``, ``purge [--age_in_days N]
-[--max_rows M]`` (spec api.md §13.1).  Every failure is one line on stderr
+[--max_rows M]``.  Every failure is one line on stderr
 and a non-zero exit code, never a traceback: 2 for usage errors, 1 for
 invalid values and database errors.
 """

@@ -26,10 +26,13 @@ base_opts = [
                 default=['masakari.api:masakari.cmd'],
                 help='Accepted for compatibility and ignored (see '
                      'monkey_patch).'),
+    # Kept so configuration files written for upstream masakari still
+    # load; nothing reads it: an error message whose template cannot be
+    # filled shows the template instead and never fails the request.
     cfg.BoolOpt('fatal_exception_format_errors',
                 default=False,
-                help='Make exception message format errors fatal (for '
-                     'tests).'),
+                help='Accepted for compatibility and ignored: a message '
+                     'template that cannot be filled is shown as it is.'),
 ]
 
 

@@ -26,6 +26,7 @@ path_opts = [
                     'installed.'),
     cfg.StrOpt('bindir',
                default=os.path.join(sys.prefix, 'local', 'bin'),
+               sample_default='<Python prefix>/local/bin',
                help='Directory where masakari binaries are installed.'),
     cfg.StrOpt('state_path',
                default='$pybasedir',

@@ -12,7 +12,8 @@
 
 """Persistence of segments, hosts, notifications and vm moves.
 
-* ``models`` - the SQLAlchemy models (schema of spec api.md §12);
+* ``models`` - the SQLAlchemy models (upstream's schema, column for
+  column);
 * ``api`` - the DB API used by the API and the engine (module functions,
   no request context, detached fully-loaded results);
 * ``migration`` - ``db_sync`` / ``db_version`` over the alembic scripts in

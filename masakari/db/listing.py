@@ -11,7 +11,7 @@
 # under the License.
 """List queries: exact filters, sort resolution and keyset pagination.
 
-Sort rules (spec api.md §5.3): no keys -> ``created_at``; no dirs ->
+Sort rules (as upstream): no keys -> ``created_at``; no dirs ->
 ``desc``; missing dirs take the first dir; ``created_at`` then ``id`` are
 appended when absent.  Pagination returns the rows strictly after the
 marker row in that order.  NULLs sort as the smallest value on every backend

@@ -9,7 +9,8 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""Schema migrations: ``db_sync`` and ``db_version`` (spec api.md §12.7).
+"""Schema migrations: ``db_sync`` and ``db_version`` (alembic, also adopting
+upstream-made databases).
 
 Databases last migrated by the old sqlalchemy-migrate tooling carry a
 ``migrate_version`` table; they are stamped with the matching alembic

@@ -9,7 +9,7 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""SQLAlchemy models; the schema is spec api.md §12 column for column."""
+"""SQLAlchemy models; the schema is upstream's column for column."""
 
 import datetime
 
@@ -34,7 +34,7 @@ class Base(orm.DeclarativeBase):
 
 
 class _Common:
-    """Columns every table starts with, in the physical order of §12.1."""
+    """Columns every table starts with, in upstream's physical order."""
 
     created_at = orm.mapped_column(sa.DateTime, default=utcnow_seconds,
                                    sort_order=-5)
@@ -90,7 +90,7 @@ class Host(_Common, Base):
     on_maintenance = sa.Column(sa.Boolean, default=False)
 
     # NOTE: joined eagerly so a host is usable after its session closed;
-    # the join condition of §12.3 includes the host's own deleted flag.
+    # upstream's join condition includes the host's own deleted flag.
     failover_segment = orm.relationship(
         FailoverSegment,
         primaryjoin="and_(foreign(Host.failover_segment_id) == "

@@ -9,7 +9,7 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""Hard deletion of old rows (``masakari-manage db purge``, spec §13.1).
+"""Hard deletion of old rows (``masakari-manage db purge``).
 
 Every reflected table with a ``deleted`` column is visited, children before
 parents.  ``notifications`` loses rows in a terminal status whose

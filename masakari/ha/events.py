@@ -19,13 +19,9 @@ from typing import Any, Iterator
 
 from masakari import notifications
 
-SEGMENT_FIELDS = ('id', 'uuid', 'name', 'service_type', 'enabled',
-                  'description', 'recovery_method', 'created_at',
-                  'updated_at', 'deleted_at', 'deleted')
-HOST_FIELDS = ('id', 'uuid', 'name', 'type', 'reserved',
-               'control_attributes', 'on_maintenance')
-NOTIFICATION_FIELDS = ('id', 'notification_uuid', 'generated_time',
-                       'source_host_uuid', 'type', 'payload', 'status')
+SEGMENT_FIELDS = notifications.SEGMENT_FIELDS
+HOST_FIELDS = notifications.HOST_FIELDS
+NOTIFICATION_FIELDS = notifications.NOTIFICATION_FIELDS
 
 
 def _fields(obj: Any, names: tuple[str, ...]) -> dict:

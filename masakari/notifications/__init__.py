@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Versioned notifications (spec api.md §14).
+"""Versioned notifications, as upstream masakari sends them.
 
 ``emit(context, 'segment', 'create', 'start', payload_data)`` sends
 ``segment.create.start`` on the ``versioned_notifications`` topic when
@@ -32,21 +32,30 @@ from masakari import rpc
 
 LOG = logging.getLogger(__name__)
 
+# The row attributes a payload is built from, by object: the one table
+# every sender (the API and the engine) takes them from. A host's
+# ``failover_segment`` is added separately, with SEGMENT_FIELDS.
+SEGMENT_FIELDS = ('id', 'uuid', 'name', 'service_type', 'enabled',
+                  'description', 'recovery_method', 'created_at',
+                  'updated_at', 'deleted_at', 'deleted')
+HOST_FIELDS = ('id', 'uuid', 'name', 'type', 'reserved',
+               'control_attributes', 'on_maintenance')
+NOTIFICATION_FIELDS = ('id', 'notification_uuid', 'generated_time',
+                       'source_host_uuid', 'type', 'payload', 'status')
+SOURCE_FIELDS = {'segment': SEGMENT_FIELDS, 'host': HOST_FIELDS,
+                 'notification': NOTIFICATION_FIELDS}
+
 PAYLOADS = {
-    # object: (payload class name, version, data field order)
+    # object: (payload class name, version, data field order on the wire)
     'segment': ('SegmentApiPayload', '1.1',
                 ('id', 'uuid', 'name', 'service_type', 'description',
                  'recovery_method', 'enabled')),
     'host': ('HostApiPayload', '1.0',
-             ('id', 'uuid', 'name', 'failover_segment', 'type', 'reserved',
-              'control_attributes', 'on_maintenance')),
-    'notification': ('NotificationApiPayload', '1.0',
-                     ('id', 'notification_uuid', 'generated_time',
-                      'source_host_uuid', 'type', 'payload', 'status')),
+             HOST_FIELDS[:3] + ('failover_segment',) + HOST_FIELDS[3:]),
+    'notification': ('NotificationApiPayload', '1.0', NOTIFICATION_FIELDS),
 }
-SEGMENT_OBJECT_FIELDS = ('id', 'uuid', 'name', 'service_type', 'enabled',
-                         'description', 'recovery_method', 'created_at',
-                         'updated_at', 'deleted_at', 'deleted')
+# A host payload's embedded segment object.
+SEGMENT_OBJECT_FIELDS = SEGMENT_FIELDS
 PHASE_PRIORITY = {'start': 'info', 'end': 'info', 'error': 'error'}
 DEFAULT_BINARY = 'masakari-api'
 

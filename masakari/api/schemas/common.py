@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Parameter types shared by the request body schemas (spec api.md §5.2)."""
+"""Parameter types shared by the request body schemas (names, booleans,
+UUIDs, the recovery methods)."""
 
 from masakari.api import validation
 

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Host representation (field order of spec api.md §8.1)."""
+"""Host representation (fields in upstream's order)."""
 
 from typing import Any
 

@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Notification representation (field order of spec api.md §9.1)."""
+"""Notification representation (fields in upstream's
+order)."""
 
 import json
 from typing import Any

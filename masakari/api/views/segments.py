@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Segment representation (field order of spec api.md §7.1)."""
+"""Segment representation (fields in upstream's order)."""
 
 from typing import Any
 

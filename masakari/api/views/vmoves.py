@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""VM move representation (field order of spec api.md §10.1)."""
+"""VM move representation (fields in upstream's order)."""
 
 from typing import Any
 

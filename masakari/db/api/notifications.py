@@ -76,7 +76,7 @@ def _notification_values(values: dict) -> dict:
 def notification_create(values: dict, duplicate_window: int | None = None
                         ) -> records.Record:
     """Insert a notification; with ``duplicate_window`` (seconds) refuse a
-    duplicate (spec api.md §9.2 step 5) atomically.
+    duplicate (same type, host and payload within the window) atomically.
 
     The source host row is locked first (``SELECT ... FOR UPDATE``; on
     SQLite the writer transaction is ``BEGIN IMMEDIATE``), so concurrent

@@ -27,7 +27,8 @@ TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8"}
 
 
 def common_columns() -> list[sa.Column]:
-    """The five leading columns every table has (spec §12.1)."""
+    """The five leading columns every table has (id and the
+    timestamps and soft-delete flag)."""
     return [
         sa.Column("created_at", sa.DateTime, nullable=True),
         sa.Column("updated_at", sa.DateTime, nullable=True),

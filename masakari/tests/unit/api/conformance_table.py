@@ -17,7 +17,7 @@ the functional ones that replay the same table against a real server
 (masakari/tests/functional/conformance/).
 
 Expected bodies are byte strings as upstream 22.0.0 writes them (spec
-api.md Appendix A: ``", "`` and ``": "`` separators, fixed key order) after
+upstream's JSON layout: ``", "`` and ``": "`` separators, fixed key order) after
 normalisation: known uuids become ``<name>``, other uuids ``<uuid>``,
 integer ``"id"`` values ``<id>`` and ``created_at``/``updated_at``
 timestamps (which must have six zero fractional digits) ``<ts>``.
@@ -45,7 +45,7 @@ REQUEST_ID_RE = re.compile(r'^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-'
 
 ZERO = '00000000-0000-0000-0000-000000000000'
 
-# Release notes of the deliberate differences (spec api.md §17.3).
+# Release notes of the differences from upstream kept on purpose.
 NOTE_NO_500 = 'api-no-server-errors-8c901b3a9237e81c.yaml'
 NOTE_BOOLEANS = 'api-booleans-filters-limits-9347b86436efcf59.yaml'
 NOTE_INTAKE = 'api-notification-intake-7e786452e211fe4c.yaml'
@@ -116,7 +116,7 @@ class Exchange:
         return self.id
 
 
-# --- representations (spec §7.1, §8.1, §9.1, §10.1), normalised ---------
+# --- representations normalised -------------------------------------------
 
 SEG1 = ('{"id": <id>, "uuid": "<seg1>", "name": "seg1", "service_type": '
         '"COMPUTE", "enabled": true, "description": null, '
@@ -240,7 +240,7 @@ def _x(*args: Any, **kw: Any) -> Exchange:
     return Exchange(*args, **kw)
 
 
-# --- §1 URL layout, §6 versions and extensions ---------------------------
+# --- URL layout, versions and extensions ---------------------------------
 
 VERSIONS = [
     _x('root', 'GET', '/', '200 OK', ROOT, VERSIONS_ROOT),
@@ -276,7 +276,7 @@ VERSIONS = [
        {'OpenStack-API-Version': ABSENT}, ''),
 ]
 
-# --- §1.1 routing: 405 for missing actions, unrouted 404 -----------------
+# --- routing: 405 for missing actions, unrouted 404 ----------------------
 
 
 def _bad_method(method: str, action: str) -> str:
@@ -328,7 +328,7 @@ ROUTING = [
        ''),
 ]
 
-# --- §2 microversions ----------------------------------------------------
+# --- microversions -------------------------------------------------------
 
 
 def _bad_format(ver: str) -> str:
@@ -378,7 +378,7 @@ MICROVERSIONS = [
        version='1.02', req_headers={'Content-Type': 'text/xml'}),
 ]
 
-# --- §3 content types and bodies -----------------------------------------
+# --- content types and bodies --------------------------------------------
 
 CONTENT = [
     _x('accept-vendor', 'GET', S1, '200 OK',
@@ -439,7 +439,7 @@ CONTENT = [
        json=seg_body(name='s\u00e9g', description='d\u00e9 \u65e5')),
 ]
 
-# --- §5 list parameters ---------------------------------------------------
+# --- list parameters ------------------------------------------------------
 
 LISTS = [
     _x('limit-0', 'GET', '/v1/segments?limit=0', '200 OK', ok(),
@@ -481,7 +481,7 @@ LISTS = [
     ]
 ]
 
-# --- §7 segments ----------------------------------------------------------
+# --- segments -------------------------------------------------------------
 
 SEG_CREATED = ('{"segment": {"id": <id>, "uuid": "<uuid>", "name": "seg9", '
                '"service_type": "COMPUTE", "enabled": false, "description": '
@@ -604,7 +604,7 @@ SEGMENTS = [
            f"value 'junk', {BOOL_VALUES}"), note=NOTE_BOOLEANS),
 ]
 
-# --- §8 hosts -------------------------------------------------------------
+# --- hosts ----------------------------------------------------------------
 
 HOST_CREATED = (
     '{"host": {"id": <id>, "uuid": "<uuid>", "name": "host4", '
@@ -715,7 +715,7 @@ HOSTS = [
                     "failover_segment '<seg1>' could not be found.")),
 ]
 
-# --- §9 notifications -----------------------------------------------------
+# --- notifications --------------------------------------------------------
 
 NOTIF_CREATED = (
     '{"notification": {"id": <id>, "notification_uuid": "<uuid>", '
@@ -812,7 +812,7 @@ NOTIFICATIONS = [
        err('badRequest', 400, 'Invalid generated-since value')),
 ]
 
-# --- §10 vmoves -----------------------------------------------------------
+# --- vmoves ---------------------------------------------------------------
 
 VMOVES = [
     # Appendix A, fifth exchange.
@@ -849,7 +849,7 @@ VMOVES = [
        err('badRequest', 400, 'Marker x could not be found.')),
 ]
 
-# --- more §1-§10 rules -----------------------------------------------------
+# --- more rules -----------------------------------------------------------
 
 BOOL_ENUM = ("[True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', "
              "'Yes', 'yes', False, 'False', 'FALSE', 'false', '0', 'OFF', "
@@ -942,7 +942,7 @@ MORE = [
        '400 Bad Request', fault(),
        err('badRequest', 400, "'event' is a required property"),
        json=notif_body(type='COMPUTE_HOST', payload={})),
-    # §3.6.1 order of checks.
+    # The order of the checks decides which error wins.
     _x('order-405-before-body', 'POST', S1 + '/action',
        '405 Method Not Allowed', fault(), _bad_method('POST', 'action'),
        raw=b'{', req_headers={'Content-Type': 'application/json'}),

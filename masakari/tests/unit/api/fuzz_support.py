@@ -67,7 +67,7 @@ def make_world(client: fakes.Client) -> World:
 
 
 def check(resp: webob.Response, method: str) -> None:
-    """No 5xx; a 4xx carries the fault envelope of spec api.md §3.4."""
+    """No 5xx; a 4xx carries the JSON fault envelope."""
     assert resp.status_int < 500, (resp.status, resp.body[:500])
     if resp.status_int >= 400 and method != 'HEAD':
         doc = json.loads(resp.body)

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Byte-level wire conformance with masakari 22.0.0 (spec api.md §1-§10,
+"""Byte-level wire conformance with masakari 22.0.0 (the whole REST API,
 Appendix A), replayed in-process against the paste app (noauth2, SQLite).
 
 The table lives in conformance_table.py; this module builds the fixed
@@ -134,7 +134,7 @@ def test_engine_down_at_1_1_is_503(app: Any, world: dict[str, str],
 
 def test_segment_pagination_by_integer_marker(app: Any,
                                               world: dict[str, str]) -> None:
-    """The sdk pages with marker=<last id> until an empty page (§16)."""
+    """The sdk pages with marker=<last id> until an empty page."""
     seen = []
     marker = None
     for _ in range(5):  # bounded: two segments, one per page
@@ -180,7 +180,7 @@ def test_keystone_schema_before_policy(keystone_app: Any) -> None:
 
 def test_unexpected_error_envelope_is_exact(app: Any, world: dict[str, str],
                                             monkeypatch: Any) -> None:
-    """§3.5: the 500 text and the class path, as upstream writes them."""
+    """Unexpected errors: the 500 text and the class path, as upstream writes them."""
     from masakari.api.handlers import segments
 
     def boom(*args: Any, **kwargs: Any) -> None:

@@ -11,8 +11,8 @@
 # under the License.
 """Migrations on every available backend.
 
-An "upstream-made" database is built from hand-written DDL of spec api.md
-§12 (the schema upstream masakari's own ``db sync`` leaves behind) plus the
+An "upstream-made" database is built from hand-written DDL of upstream's
+schema (the one upstream masakari's own ``db sync`` leaves behind) plus the
 stamped version table; our db_sync must accept or upgrade it, and the
 result must match our models exactly (alembic autogenerate finds no diff).
 """
@@ -322,7 +322,7 @@ def test_legacy_unknown_version(empty_database, monkeypatch):
 
 
 def test_taskflow_tables_in_the_same_database(empty_database):
-    """Spec §12.8: taskflow may share the database; the version tables
+    """Taskflow may share the database; the version tables
     (masakari_alembic_version vs taskflow's alembic_version) never clash."""
     for _ in range(2):
         migration.db_sync(url=empty_database.url,

@@ -9,7 +9,7 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""The models describe exactly the schema of spec api.md §12."""
+"""The models describe exactly upstream's schema."""
 
 import pytest
 import sqlalchemy as sa

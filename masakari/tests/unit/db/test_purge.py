@@ -9,7 +9,7 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""purge_deleted_rows (spec api.md §13.1) on every available backend."""
+"""purge_deleted_rows on every available backend."""
 
 import datetime
 
