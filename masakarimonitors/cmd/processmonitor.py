@@ -10,15 +10,36 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Console entry point of masakari-processmonitor."""
+"""Console entry point of masakari-processmonitor.
+
+Builds the daemon's context (parsed configuration, spool, notifier) and
+hands it to the shared runtime. Process notifications use the ``[process]``
+retry policy.
+"""
 
 import sys
 
+from masakarimonitors.common import context
 from masakarimonitors.common import service
+from masakarimonitors import conf as monitors_conf
+
+MANAGER_OPTION = "processmonitor_manager"
+
+
+def run(argv: list) -> int:
+    """Start the daemon with ``argv``; return its exit status."""
+    conf = monitors_conf.new_config()
+    binary = service.binary_name(MANAGER_OPTION)
+    status = service.parse(conf, argv, binary)
+    if status is not None:
+        return status
+    ctx = context.build(conf, binary, conf.process.api_retry_max,
+                        conf.process.api_retry_interval)
+    return service.run(MANAGER_OPTION, ctx)
 
 
 def main() -> None:
-    sys.exit(service.run("processmonitor_manager", sys.argv))
+    sys.exit(run(sys.argv))
 
 
 if __name__ == "__main__":

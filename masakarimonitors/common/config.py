@@ -18,24 +18,22 @@ import os
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from masakarimonitors.conf import CONF
-
 PROJECT = "masakarimonitors"
 KEYSTONEAUTH_PLUGINS = "keystoneauth1.plugin"
 
-_log_registered: set = set()
+# One of oslo.log's options: present once its options are registered.
+_LOG_OPTION_PROBE = "log_config_append"
 
 
-def parse_args(argv: list, conf: cfg.ConfigOpts = CONF,
+def parse_args(argv: list, conf: cfg.ConfigOpts,
                default_config_files: list | None = None) -> cfg.ConfigOpts:
     """Parse ``argv`` (argv[0] is the program) and set up logging.
 
     Config files are searched the oslo.config way for the project
     ``masakarimonitors`` (``masakarimonitors.conf`` and ``<prog>.conf``).
     """
-    if id(conf) not in _log_registered:
+    if _LOG_OPTION_PROBE not in conf:
         logging.register_options(conf)
-        _log_registered.add(id(conf))
     prog = os.path.basename(argv[0]) if argv else None
     conf(argv[1:], project=PROJECT, prog=prog,
          default_config_files=default_config_files)

@@ -13,7 +13,8 @@
 """libvirt event loop thread and a self-healing event connection.
 
 libvirt delivers domain events only while its default event loop runs;
-it is registered once per process and iterated by a daemon thread.
+it is registered once per process (:class:`EventLoop`, owned by the
+daemon's context) and iterated by a daemon thread.
 :class:`EventConnection` keeps one connection open, re-opens it with
 bounded back-off when libvirtd goes away (instead of exiting), and tells
 its owner about every (re)connect so it can re-scan domain state.
@@ -30,25 +31,37 @@ KEEPALIVE_INTERVAL = 5
 KEEPALIVE_COUNT = 3
 LIVENESS_POLL = 1.0
 
-_loop_lock = threading.Lock()
-_loop_thread: threading.Thread | None = None
 
+class EventLoop:
+    """libvirt's default event loop, run by one daemon thread.
 
-def ensure_event_loop(libvirt) -> None:
-    """Register libvirt's default event loop and run it in a thread."""
-    global _loop_thread
-    with _loop_lock:
-        if _loop_thread is not None:
-            return
-        libvirt.virEventRegisterDefaultImpl()
+    libvirt lets a process register its default event implementation only
+    once, so a daemon builds one of these and hands it to every
+    :class:`EventConnection` it creates (also across SIGHUP restarts).
+    """
 
-        def _run() -> None:
-            while True:
-                libvirt.virEventRunDefaultImpl()
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
-        _loop_thread = threading.Thread(target=_run, daemon=True,
-                                        name="libvirt-event-loop")
-        _loop_thread.start()
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def ensure_running(self, libvirt) -> None:
+        """Register the default implementation and start its thread, once."""
+        with self._lock:
+            if self._thread is not None:
+                return
+            libvirt.virEventRegisterDefaultImpl()
+
+            def _run() -> None:
+                while True:
+                    libvirt.virEventRunDefaultImpl()
+
+            self._thread = threading.Thread(target=_run, daemon=True,
+                                            name="libvirt-event-loop")
+            self._thread.start()
 
 
 def _log_libvirt_error(_ctx, error) -> None:
@@ -76,7 +89,7 @@ class EventConnection:
     """
 
     def __init__(self, libvirt, uri: str, callbacks: dict,
-                 stop_event: threading.Event,
+                 stop_event: threading.Event, event_loop: EventLoop,
                  on_connect: Callable | None = None,
                  opener: Callable | None = None,
                  backoff_max: float = 10.0) -> None:
@@ -84,6 +97,7 @@ class EventConnection:
         self.uri = uri
         self.callbacks = callbacks
         self.stop_event = stop_event
+        self.event_loop = event_loop
         self.on_connect = on_connect
         self.opener = opener or (lambda: open_read_only(libvirt, uri))
         self.backoff_max = backoff_max
@@ -92,7 +106,7 @@ class EventConnection:
 
     def run(self) -> None:
         """Blocking: connect, watch, reconnect until ``stop_event``."""
-        ensure_event_loop(self.libvirt)
+        self.event_loop.ensure_running(self.libvirt)
         self.libvirt.registerErrorHandler(_log_libvirt_error, None)
         delay = 0.0
         while not self.stop_event.is_set():

@@ -15,11 +15,10 @@
 import socket
 import threading
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from masakarimonitors.common import dispatch
-from masakarimonitors.common import notifier as notifier_mod
-from masakarimonitors.conf import CONF
 
 LOG = logging.getLogger(__name__)
 
@@ -31,18 +30,23 @@ class Manager:
     ``self.stop_event`` (never a bare sleep) so they end promptly.
     """
 
-    def __init__(self, conf=CONF) -> None:
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf
         self.stop_event = threading.Event()
         self.notifier = None
         self.dispatcher = None
 
-    def _use_sender(self, notifier, retry_max: int, retry_interval: float,
-                    workers: int = 2, max_pending: int = 1000,
-                    name: str = "notify") -> None:
-        """Set up ``self.notifier`` (given or built) and its send pool."""
-        self.notifier = notifier or notifier_mod.Notifier(
-            retry_max, retry_interval, conf=self.conf)
+    @classmethod
+    def from_context(cls, context) -> "Manager":
+        """Build the manager of a daemon from its ``MonitorContext``."""
+        return cls(context.conf, notifier=context.notifier)
+
+    def _use_sender(self, notifier, workers: int = 2,
+                    max_pending: int = 1000, name: str = "notify") -> None:
+        """Set up ``self.notifier`` and its send pool."""
+        if notifier is None:
+            raise ValueError(f"{type(self).__name__} needs a notifier")
+        self.notifier = notifier
         self.dispatcher = dispatch.Dispatcher(
             self.notifier.send, workers=workers, max_pending=max_pending,
             name=name)

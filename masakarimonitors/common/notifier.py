@@ -27,11 +27,11 @@ import enum
 import threading
 from typing import Callable
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from masakarimonitors.common import client as client_mod
 from masakarimonitors.common import spool as spool_mod
-from masakarimonitors.conf import CONF
 
 LOG = logging.getLogger(__name__)
 
@@ -41,18 +41,6 @@ FINAL_REJECTIONS = frozenset({400, 409})
 # support for it rejects with HTTP 400.
 TYPE_COMPUTE_HOST = "COMPUTE_HOST"
 FENCING_KEY = "fencing"
-
-_default_spool: spool_mod.Spool | None = None
-
-
-def set_default_spool(spool: spool_mod.Spool | None) -> None:
-    """Install the daemon-wide spool used by Notifiers built without one."""
-    global _default_spool
-    _default_spool = spool
-
-
-def get_default_spool() -> spool_mod.Spool | None:
-    return _default_spool
 
 
 class Outcome(enum.Enum):
@@ -102,7 +90,8 @@ def without_fencing(body: dict) -> dict:
 class Sender:
     """One POST attempt with a lazily built, cached client."""
 
-    def __init__(self, conf=CONF, client_factory: Callable | None = None):
+    def __init__(self, conf: cfg.ConfigOpts,
+                 client_factory: Callable | None = None) -> None:
         self.conf = conf
         self._factory = client_factory or client_mod.MasakariClient
         self._client = None
@@ -175,16 +164,15 @@ class Notifier:
     (the notification then stays in the spool for a later replay).
     """
 
-    def __init__(self, retry_max: int, retry_interval: float, conf=CONF,
-                 spool: spool_mod.Spool | None | bool = None,
+    def __init__(self, retry_max: int, retry_interval: float,
+                 conf: cfg.ConfigOpts,
+                 spool: spool_mod.Spool | None = None,
                  sleep: Callable[[float], object] | None = None,
                  sender: Sender | None = None) -> None:
         self.retry_max = max(int(retry_max), 0)
         self.retry_interval = max(float(retry_interval), 0.0)
         self.conf = conf
-        if spool is None:
-            spool = _default_spool
-        self.spool = None if spool is False else spool
+        self.spool = spool
         self._stopped = threading.Event()
         self._sleep = sleep or self._stopped.wait
         self.sender = sender or Sender(conf)
@@ -256,10 +244,10 @@ class Replayer:
     """Resend spooled notifications periodically (one attempt each)."""
 
     def __init__(self, spool: spool_mod.Spool, interval: float,
-                 sender: Sender | None = None, conf=CONF) -> None:
+                 sender: Sender) -> None:
         self.spool = spool
         self.interval = interval
-        self.sender = sender or Sender(conf)
+        self.sender = sender
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -30,15 +30,14 @@ import sys
 import tempfile
 import threading
 
+from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_service.backend import base as service_base
 from oslo_utils import importutils
 
 from masakarimonitors.common import config
+from masakarimonitors.common import context as context_mod
 from masakarimonitors.common import monkey_patch
-from masakarimonitors.common import notifier
-from masakarimonitors.common import spool as spool_mod
-from masakarimonitors.conf import CONF
 
 LOG = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ def check_tempdir(tempdir: str | None) -> None:
 class MonitorService(service_base.ServiceBase):
     """Runs one manager's ``main()`` in a thread."""
 
-    def __init__(self, manager, binary: str, conf=CONF) -> None:
+    def __init__(self, manager, binary: str, conf: cfg.ConfigOpts) -> None:
         self.manager = manager
         self.binary = binary
         self.conf = conf
@@ -131,7 +130,8 @@ class Launcher:
     SIGNAL_ACTIONS = {signal.SIGTERM: "stop", signal.SIGINT: "stop",
                       signal.SIGHUP: "reload"}
 
-    def __init__(self, service: MonitorService, conf=CONF) -> None:
+    def __init__(self, service: MonitorService,
+                 conf: cfg.ConfigOpts) -> None:
         self.service = service
         self.conf = conf
         self._requests: collections.deque = collections.deque()
@@ -259,59 +259,50 @@ class Launcher:
         return None
 
 
-def _open_spool(conf, binary: str) -> spool_mod.Spool | None:
-    if not conf.spool_dir:
-        return None
-    path = os.path.join(conf.spool_dir, binary)
-    try:
-        return spool_mod.Spool(path, conf.spool_max_entries)
-    except OSError as exc:
-        LOG.warning("Notification spool %s unusable (%s): notifications "
-                    "that cannot be delivered will be lost", path, exc)
-        return None
-
-
-def build(manager_option_name: str, conf=CONF) -> MonitorService:
+def build(manager_option_name: str,
+          context: context_mod.MonitorContext) -> MonitorService:
     """Instantiate the configured manager and wrap it in a service."""
+    conf = context.conf
     class_path = conf[manager_option_name]
     try:
         manager_class = importutils.import_class(class_path)
-        manager = manager_class()
+        manager = manager_class.from_context(context)
     except Exception as exc:
         raise StartupError(
             f"Cannot load manager {class_path!r} ([DEFAULT] "
             f"{manager_option_name}): {exc}") from exc
-    return MonitorService(manager, binary_name(manager_option_name), conf)
+    return MonitorService(manager, context.binary, conf)
 
 
-def run(manager_option_name: str, argv: list | None = None) -> int:
-    """Entry point body of every ``masakari-*monitor`` console script.
-
-    Returns the exit status (0 after a requested stop, 1 on failure).
-    """
-    argv = list(sys.argv if argv is None else argv)
-    conf = CONF
-    binary = binary_name(manager_option_name)
+def parse(conf: cfg.ConfigOpts, argv: list, binary: str) -> int | None:
+    """Parse the command line and files; an exit status when that failed."""
     try:
         config.parse_args(argv, conf)
     except Exception as exc:
         sys.stderr.write(f"{binary}: {exc}\n")
         return 2
-    # The spool must exist before the manager builds its notifier.
-    spool = _open_spool(conf, binary)
-    notifier.set_default_spool(spool)
+    return None
+
+
+def run(manager_option_name: str,
+        context: context_mod.MonitorContext) -> int:
+    """Run the daemon described by ``context`` until it is stopped.
+
+    ``context.conf`` is parsed already (see :func:`parse`). Returns the
+    exit status (0 after a requested stop, 1 on failure).
+    """
+    conf = context.conf
+    binary = context.binary
     try:
         if conf.monkey_patch:
             monkey_patch.apply(conf.monkey_patch_modules)
-        service = build(manager_option_name, conf)
+        service = build(manager_option_name, context)
     except (StartupError, monkey_patch.MonkeyPatchError) as exc:
         LOG.error("%s", exc)
         sys.stderr.write(f"{binary}: {exc}\n")
         return 1
-    replayer = None
-    if spool is not None:
-        replayer = notifier.Replayer(spool, conf.spool_replay_interval,
-                                     conf=conf)
+    replayer = context.replayer()
+    if replayer is not None:
         replayer.start()
     launcher = Launcher(service, conf)
     launcher.install_signal_handlers()

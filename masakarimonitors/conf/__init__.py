@@ -10,11 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Every masakarimonitors option, registered on one ConfigOpts object.
+"""The masakarimonitors options and the factory of a daemon's config object.
 
-The monitors use their own ``ConfigOpts`` instance rather than the global
-``cfg.CONF``: the masakari services register theirs on the global object,
-and a test process that imports both must not see option clashes.
+Every daemon builds its own ``ConfigOpts`` with :func:`new_config` (never
+the global ``cfg.CONF``): the masakari services register their options on
+the global object, and a process that imports both must not see option
+clashes. The object is then handed down explicitly; nothing in the
+monitors reads a module-level configuration.
 """
 
 from oslo_config import cfg
@@ -41,4 +43,6 @@ def register_all(conf: cfg.ConfigOpts) -> cfg.ConfigOpts:
     return conf
 
 
-CONF = register_all(cfg.ConfigOpts())
+def new_config() -> cfg.ConfigOpts:
+    """A fresh ConfigOpts with every monitors option registered."""
+    return register_all(cfg.ConfigOpts())

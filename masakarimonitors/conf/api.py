@@ -22,9 +22,6 @@ api_group = cfg.OptGroup("api", title="Masakari API client options")
 api_opts = [
     cfg.StrOpt("region", default="RegionOne",
                help="Region of the instance-ha endpoint."),
-    cfg.StrOpt("api_version", default="v1",
-               help="Masakari API version (informational; v1 is the only "
-                    "one)."),
     cfg.StrOpt("api_interface", default="public",
                choices=["public", "internal", "admin"],
                help="Endpoint interface of the instance-ha service."),

@@ -19,6 +19,8 @@ import threading
 import time
 from typing import Callable
 
+from oslo_config import cfg
+
 from masakarimonitors.hostmonitor import reporter as reporter_mod
 
 LOG = logging.getLogger(__name__)
@@ -27,42 +29,35 @@ SHUTDOWN_FLUSH_TIMEOUT = 5.0
 MIN_IDLE_STEP = 1.0
 
 
-def _load_conf():
-    from masakarimonitors import conf
-
-    return conf.CONF
-
-
-def build_notifier(conf):
-    """The shared notification client with the [host] retry policy."""
-    from masakarimonitors.common import notifier
-
-    return notifier.Notifier(conf.host.api_retry_max,
-                             conf.host.api_retry_interval, conf=conf)
-
-
 class PollingDriver:
     """Base of the drivers: ``monitor_hosts()`` runs ``run_cycle()``
     every ``[host] monitoring_interval`` seconds until ``stop()``, and
     ``idle_work()`` in between when ``idle_poll()`` asks for it.
 
     Args:
-        conf: option object (masakarimonitors.conf.CONF by default).
-        send: callable delivering one notification (default: the shared
-            notifier of masakarimonitors.common).
+        conf: the daemon's parsed option object.
+        send: callable delivering one notification (tests); when omitted,
+            ``notifier.send`` is used.
+        notifier: the daemon's notifier; closed by ``stop()`` so retry
+            waits end at once (unsent notifications stay spooled).
         clock: wall clock in epoch seconds.
         wait: waits up to N seconds, returns True when stopped early.
     """
 
-    def __init__(self, conf=None, send: Callable[[dict], bool] | None = None,
+    def __init__(self, conf: cfg.ConfigOpts,
+                 send: Callable[[dict], bool] | None = None,
                  clock: Callable[[], float] = time.time,
-                 wait: Callable[[float], bool] | None = None) -> None:
-        self.conf = conf if conf is not None else _load_conf()
+                 wait: Callable[[float], bool] | None = None,
+                 notifier=None) -> None:
+        if send is None and notifier is None:
+            raise ValueError("a host monitoring driver needs a notifier "
+                             "(or a send callable)")
+        self.conf = conf
         self._stopped = threading.Event()
         self.clock = clock
         self.wait = wait if wait is not None else self._stopped.wait
-        self._send = send
-        self._notifier = None
+        self._send = send if send is not None else notifier.send
+        self._notifier = notifier
         self._reporter: reporter_mod.Reporter | None = None
 
     @property
@@ -72,11 +67,7 @@ class PollingDriver:
     @property
     def reporter(self) -> reporter_mod.Reporter:
         if self._reporter is None:
-            send = self._send
-            if send is None:
-                self._notifier = build_notifier(self.conf)
-                send = self._notifier.send
-            self._reporter = reporter_mod.Reporter(send)
+            self._reporter = reporter_mod.Reporter(self._send)
         return self._reporter
 
     def report(self, notification: dict) -> None:

@@ -19,6 +19,7 @@ import os
 import sys
 from typing import Callable
 
+from oslo_config import cfg
 from stevedore import driver as stevedore_driver
 
 from masakarimonitors.common import manager
@@ -28,20 +29,29 @@ LOG = logging.getLogger(__name__)
 NAMESPACE = "hostmonitor.driver"
 
 
-def load_driver(name: str):
-    """Instantiate the ``hostmonitor.driver`` entry point ``name``."""
+def load_driver(name: str, conf: cfg.ConfigOpts, notifier):
+    """Instantiate the ``hostmonitor.driver`` entry point ``name``.
+
+    The driver gets the daemon's configuration and notifier as the
+    keyword arguments ``conf`` and ``notifier``.
+    """
     return stevedore_driver.DriverManager(
-        namespace=NAMESPACE, name=name, invoke_on_load=True).driver
+        namespace=NAMESPACE, name=name, invoke_on_load=True,
+        invoke_kwds={"conf": conf, "notifier": notifier}).driver
 
 
 class HostmonitorManager(manager.Manager):
-    def __init__(self, conf=None,
-                 loader: Callable[[str], object] = load_driver,
+    """Loads the configured driver and runs its monitoring loop.
+
+    The driver sends through the notifier itself (its reporter), so the
+    manager does not start a send pool of its own.
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts, notifier=None,
+                 loader: Callable[..., object] = load_driver,
                  exit_process: Callable[[int], None] = os._exit) -> None:
-        if conf is None:
-            super().__init__()
-        else:
-            super().__init__(conf)
+        super().__init__(conf)
+        self.host_notifier = notifier
         self._loader = loader
         self._exit = exit_process
         self.driver = None
@@ -49,8 +59,11 @@ class HostmonitorManager(manager.Manager):
     def init_host(self) -> None:
         """Load a fresh driver; a driver that cannot load ends the daemon."""
         name = self.conf.host.monitoring_driver
+        if self.host_notifier is not None:
+            # A SIGHUP restart follows a stop that closed the notifier.
+            self.host_notifier.reopen()
         try:
-            self.driver = self._loader(name)
+            self.driver = self._loader(name, self.conf, self.host_notifier)
         except Exception as exc:
             # One clear line, no traceback, in the log and on stderr (the
             # log goes to stdout or a file): the usual causes are a typo in

@@ -33,7 +33,7 @@ class SelfNames:
 
     @classmethod
     def from_conf(cls, conf) -> SelfNames:
-        return cls([socket.gethostname(), getattr(conf, "hostname", None)])
+        return cls([socket.gethostname(), conf.hostname])
 
     def matches(self, name: str | None) -> bool:
         if not name:

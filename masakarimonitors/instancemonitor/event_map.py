@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Which libvirt domain events become VM notifications (spec §3.3).
+"""Which libvirt domain events become VM notifications.
 
 Numeric values are libvirt's (stable ABI), so this table needs no libvirt
 import. Key: (event id, event type, detail); -1 means "not applicable".

@@ -16,19 +16,20 @@ import os
 import socket
 import threading
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from masakarimonitors.common import libvirt_events
 from masakarimonitors.common import manager
 from masakarimonitors.common import notifier as notifier_mod
-from masakarimonitors.conf import CONF
 from masakarimonitors.instancemonitor import event_map as em
 from masakarimonitors.instancemonitor import snapshot as snapshot_mod
 
 LOG = logging.getLogger(__name__)
 
 # How each callback's own arguments (after conn, dom; before opaque) map
-# to (event_type, detail), spec §3.2.
+# to (event_type, detail), following the argument lists of libvirt's
+# domain event callbacks.
 _ARGUMENTS = {
     em.LIFECYCLE: lambda args: (args[0], args[1]),
     em.REBOOT: lambda args: (em.NA, em.NA),
@@ -67,19 +68,22 @@ def build_notification(host: str, event: str, vir_domain_event: str,
 
 
 class InstancemonitorManager(manager.Manager):
-    """Listens to libvirt and reports the events of spec §3.3."""
+    """Listens to libvirt and reports the domain events that mean a guest
+    failed (see :mod:`masakarimonitors.instancemonitor.event_map`)."""
 
     # Seconds after a (re)connect at which domains that still looked
     # running are listed again (see _recheck).
     RECHECK_DELAYS: tuple = (1.0, 2.0, 4.0, 8.0, 16.0)
 
-    def __init__(self, conf=CONF, libvirt_module=None, notifier=None,
-                 opener=None) -> None:
+    def __init__(self, conf: cfg.ConfigOpts, notifier,
+                 libvirt_module=None, opener=None,
+                 event_loop: libvirt_events.EventLoop | None = None) -> None:
         super().__init__(conf)
         self._libvirt = libvirt_module
         self._opener = opener
+        self.event_loop = event_loop or libvirt_events.EventLoop()
         self._use_sender(
-            notifier, conf.callback.retry_max, conf.callback.retry_interval,
+            notifier,
             workers=conf.instancemonitor.notification_workers,
             max_pending=conf.instancemonitor.max_pending_events,
             name="vm-notify")
@@ -91,6 +95,15 @@ class InstancemonitorManager(manager.Manager):
         self.snapshot = (snapshot_mod.DomainSnapshot(
             os.path.join(conf.state_path, SNAPSHOT_FILE), max_age)
             if max_age > 0 else None)
+        # Event callbacks only ask for a write; this thread does the I/O.
+        self.snapshot_writer = (snapshot_mod.SnapshotWriter(
+            self.snapshot, self._domains_copy)
+            if self.snapshot is not None else None)
+
+    @classmethod
+    def from_context(cls, context) -> "InstancemonitorManager":
+        return cls(context.conf, context.notifier,
+                   event_loop=context.event_loop)
 
     @property
     def libvirt(self):
@@ -108,7 +121,7 @@ class InstancemonitorManager(manager.Manager):
                      for event_id in em.REGISTERED_EVENT_IDS}
         self.connection = libvirt_events.EventConnection(
             self.libvirt, self.conf.libvirt.connection_uri, callbacks,
-            self.stop_event, on_connect=self._on_connect,
+            self.stop_event, self.event_loop, on_connect=self._on_connect,
             opener=self._opener,
             backoff_max=self.conf.libvirt.reconnect_interval_max)
         refresher = threading.Thread(target=self._refresh_snapshot,
@@ -124,12 +137,19 @@ class InstancemonitorManager(manager.Manager):
                     self.connection.connected.is_set()):
                 self._save_snapshot()
 
-    def _save_snapshot(self) -> None:
-        if self.snapshot is None:
-            return
+    def _domains_copy(self) -> dict:
         with self._domains_lock:
-            domains = dict(self._running_domains)
-        self.snapshot.save(domains)
+            return dict(self._running_domains)
+
+    def _save_snapshot(self) -> None:
+        """Write the snapshot now (never on libvirt's event thread)."""
+        if self.snapshot_writer is not None:
+            self.snapshot_writer.write_now()
+
+    def stop(self) -> None:
+        super().stop()
+        if self.snapshot_writer is not None:
+            self.snapshot_writer.stop()
 
     def _make_callback(self, event_id: int):
         extract = _ARGUMENTS[event_id]
@@ -170,8 +190,9 @@ class InstancemonitorManager(manager.Manager):
                 self._running_domains[instance_uuid] = (
                     _LIFECYCLE_RUNNING[event_type])
             changed = self._running_domains.get(instance_uuid) != before
-        if changed:
-            self._save_snapshot()
+        if changed and self.snapshot_writer is not None:
+            # Called on libvirt's event thread: the writer does the I/O.
+            self.snapshot_writer.request()
 
     def _on_connect(self, conn, first: bool) -> None:
         """Snapshot domain states; after a reconnect report what was missed.
@@ -190,11 +211,16 @@ class InstancemonitorManager(manager.Manager):
                 for uuid, (state, _) in current.items()}
         if first:
             saved = self.snapshot.load() if self.snapshot else None
+            # Only now, with the saved states read, may the writer
+            # replace the file.
+            self._save_snapshot()
+            if self.snapshot_writer is not None:
+                self.snapshot_writer.start()
             if saved is None:
-                self._save_snapshot()
                 return
             previous = saved
-        self._save_snapshot()
+        else:
+            self._save_snapshot()
         for uuid, (state, reason) in current.items():
             if previous.get(uuid) and state == _SHUTOFF:
                 self._report_missed_stop(uuid, reason)

@@ -20,6 +20,7 @@ seconds is ignored, so guests stopped long ago are never reported.
 
 import json
 import os
+import threading
 import time
 from typing import Callable
 
@@ -73,3 +74,83 @@ class DomainSnapshot:
                         "fail while the monitor is down will not be "
                         "reported", self.path, exc)
             self._broken = True
+
+
+class SnapshotWriter:
+    """Writes the snapshot on its own thread, never on the caller's.
+
+    libvirt's event callbacks run on libvirt's event loop thread and must
+    return at once, so they only call :meth:`request`: it marks the
+    snapshot out of date and wakes the writer, which reads the current
+    domain states from ``source`` and saves them. Requests made while a
+    write is in progress are folded into one more write, so the file
+    always ends up with the latest states. :meth:`write_now` writes
+    synchronously (for threads that may block, such as the connection
+    thread right after a reconnect); the two never interleave, so an older
+    state cannot overwrite a newer one.
+    """
+
+    def __init__(self, snapshot: DomainSnapshot,
+                 source: Callable[[], dict],
+                 name: str = "domain-snapshot-writer") -> None:
+        self.snapshot = snapshot
+        self.source = source
+        self.name = name
+        self._cond = threading.Condition()
+        self._write_lock = threading.Lock()
+        self._dirty = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the writer thread (no-op when it runs already)."""
+        with self._cond:
+            if self._thread is not None:
+                return
+            self._stopping = False
+            self._thread = threading.Thread(target=self._run, daemon=True,
+                                            name=self.name)
+            self._thread.start()
+
+    def request(self) -> None:
+        """Ask for a write; returns at once (safe on any thread)."""
+        with self._cond:
+            self._dirty = True
+            self._cond.notify()
+
+    def write_now(self) -> None:
+        """Save the current states on the calling thread."""
+        with self._cond:
+            self._dirty = False
+        self._write()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread after writing any pending request."""
+        with self._cond:
+            thread = self._thread
+            self._thread = None
+            self._stopping = True
+            self._cond.notify()
+        if thread is not None:
+            thread.join(timeout)
+        with self._cond:
+            pending = self._dirty and thread is None
+        if pending:
+            self.write_now()
+
+    def _write(self) -> None:
+        with self._write_lock:
+            self.snapshot.save(self.source())
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._dirty and not self._stopping:
+                    self._cond.wait()
+                if not self._dirty:
+                    return
+                self._dirty = False
+            try:
+                self._write()
+            except Exception:
+                LOG.exception("Saving the domain snapshot failed")

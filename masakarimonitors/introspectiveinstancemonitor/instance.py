@@ -24,12 +24,12 @@ import concurrent.futures
 import threading
 import time
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from masakarimonitors.common import libvirt_events
 from masakarimonitors.common import manager
 from masakarimonitors.common import notifier as notifier_mod
-from masakarimonitors.conf import CONF
 from masakarimonitors.introspectiveinstancemonitor import guest
 from masakarimonitors.introspectiveinstancemonitor import state
 
@@ -43,15 +43,16 @@ ACTIVE_DOMAINS = 1   # VIR_CONNECT_LIST_DOMAINS_ACTIVE
 
 class IntrospectiveInstanceMonitorManager(manager.Manager):
 
-    def __init__(self, conf=CONF, libvirt_module=None, libvirt_qemu=None,
-                 notifier=None, clock=time.monotonic, pinger=None) -> None:
+    def __init__(self, conf: cfg.ConfigOpts, notifier, libvirt_module=None,
+                 libvirt_qemu=None, clock=time.monotonic, pinger=None,
+                 event_loop: libvirt_events.EventLoop | None = None) -> None:
         super().__init__(conf)
         self._libvirt = libvirt_module
         self._libvirt_qemu = libvirt_qemu
         self.opts = conf.introspectiveinstancemonitor
         self.clock = clock
-        self._use_sender(notifier, conf.callback.retry_max,
-                         conf.callback.retry_interval, name="agent-notify")
+        self.event_loop = event_loop or libvirt_events.EventLoop()
+        self._use_sender(notifier, name="agent-notify")
         self.pinger = pinger or (
             lambda dom: guest.ping(self.libvirt_qemu, dom,
                                    self.opts.guest_monitoring_timeout))
@@ -61,6 +62,11 @@ class IntrospectiveInstanceMonitorManager(manager.Manager):
         self._conn = None
         self._pool = None
         self.listener: libvirt_events.EventConnection | None = None
+
+    @classmethod
+    def from_context(cls, context) -> "IntrospectiveInstanceMonitorManager":
+        return cls(context.conf, context.notifier,
+                   event_loop=context.event_loop)
 
     @property
     def libvirt(self):
@@ -87,7 +93,7 @@ class IntrospectiveInstanceMonitorManager(manager.Manager):
         self.listener = libvirt_events.EventConnection(
             self.libvirt, self.conf.libvirt.connection_uri,
             {LIFECYCLE: self._on_lifecycle, REBOOT: self._on_reboot},
-            self.stop_event,
+            self.stop_event, self.event_loop,
             backoff_max=self.conf.libvirt.reconnect_interval_max)
         listener = threading.Thread(target=self.listener.run, daemon=True,
                                     name="lifecycle-listener")

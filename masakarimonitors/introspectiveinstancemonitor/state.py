@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Per-guest heartbeat state machine (spec §5.3, with two fixes).
+"""Per-guest heartbeat state machine of the guest-agent pings.
 
 States ``discovery`` -> ``healthy`` -> ``error`` -> ``reported``. Fixes:
 a guest whose agent never answered is reported once it stayed in

@@ -23,12 +23,12 @@ broken edit keeps the previous list (logged) instead of stopping.
 
 import time
 
+from oslo_config import cfg
 from oslo_log import log as logging
 
 from masakarimonitors.common import manager
 from masakarimonitors.common import notifier as notifier_mod
 from masakarimonitors.common import utils
-from masakarimonitors.conf import CONF
 from masakarimonitors.processmonitor import detector
 from masakarimonitors.processmonitor import process_list
 
@@ -39,12 +39,10 @@ UP_POLL = 0.2
 
 class ProcessmonitorManager(manager.Manager):
 
-    def __init__(self, conf=CONF, notifier=None, scan=None,
+    def __init__(self, conf: cfg.ConfigOpts, notifier, scan=None,
                  execute=None, clock=time.monotonic) -> None:
         super().__init__(conf)
-        self._use_sender(notifier, conf.process.api_retry_max,
-                         conf.process.api_retry_interval,
-                         name="process-notify")
+        self._use_sender(notifier, name="process-notify")
         self.scan = scan or detector.scan
         self.execute = execute or utils.execute
         self.clock = clock

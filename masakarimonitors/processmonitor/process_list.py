@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Loading and validating ``process_list.yaml`` (spec §4.1)."""
+"""Loading and validating ``process_list.yaml``, the processes to watch."""
 
 import dataclasses
 import os

@@ -47,3 +47,15 @@ def make_conf(tmp_path):
     def factory(endpoint=None, **sections):
         return confutils.make_conf(tmp_path, endpoint, sections)
     return factory
+
+
+@pytest.fixture(scope="session")
+def libvirt_event_loop():
+    """The one libvirt event loop of this test process.
+
+    libvirt accepts its default event implementation once per process, so
+    every manager that talks to a real libvirt in a test shares this one,
+    as all managers of a daemon share the one of its context.
+    """
+    from masakarimonitors.common import libvirt_events
+    return libvirt_events.EventLoop()

@@ -18,6 +18,10 @@ import subprocess
 import sys
 import time
 
+# Re-exported for tools/bench/detection.py, which waits through this module;
+# the one implementation lives in the shared test helpers.
+from masakarimonitors.tests.helpers import wait_until  # noqa: F401
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
@@ -76,17 +80,6 @@ class Daemon:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not logged by {self.name}:\n"
                              f"{self.log()[-4000:]}")
-
-
-def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05,
-               message: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out waiting for {message}")
-        time.sleep(interval)
 
 
 def write_conf(path, sections: dict) -> str:

@@ -27,6 +27,8 @@ import socket
 import time
 from typing import Callable
 
+from oslo_config import cfg
+
 from masakarimonitors.hostmonitor import driver
 from masakarimonitors.hostmonitor import events
 from masakarimonitors.hostmonitor import names
@@ -41,12 +43,15 @@ LAYER_OPTIONS = {"manage": "agent_manage", "tenant": "agent_tenant",
 
 
 class ConsulCheck(driver.PollingDriver):
-    def __init__(self, conf=None, send: Callable[[dict], bool] | None = None,
+    def __init__(self, conf: cfg.ConfigOpts,
+                 send: Callable[[dict], bool] | None = None,
                  clock: Callable[[], float] = time.time,
                  wait: Callable[[float], bool] | None = None,
+                 notifier=None,
                  agents: dict | None = None,
                  self_names: names.SelfNames | None = None) -> None:
-        super().__init__(conf, send=send, clock=clock, wait=wait)
+        super().__init__(conf, send=send, clock=clock, wait=wait,
+                         notifier=notifier)
         consul = self.conf.consul
         self.matrix = matrix_mod.load(consul.matrix_config_file)
         if agents is None:
@@ -62,7 +67,7 @@ class ConsulCheck(driver.PollingDriver):
             LOG.warning("No consul agent configured for the layers %s",
                         ", ".join(self.matrix.sequence))
         self.names = self_names or names.SelfNames(
-            [socket.gethostname(), getattr(self.conf, "hostname", None)])
+            [socket.gethostname(), self.conf.hostname])
         self.history = transitions.SampleHistory(
             self.conf.host.monitoring_samples)
         self.transitions = transitions.Transitions()

@@ -28,6 +28,8 @@ import logging
 import time
 from typing import Callable
 
+from oslo_config import cfg
+
 from masakarimonitors.hostmonitor import commands
 from masakarimonitors.hostmonitor import driver
 from masakarimonitors.hostmonitor import names
@@ -44,13 +46,16 @@ PENDING_POLL = 5.0
 
 
 class HandleHost(driver.PollingDriver):
-    def __init__(self, conf=None, send: Callable[[dict], bool] | None = None,
+    def __init__(self, conf: cfg.ConfigOpts,
+                 send: Callable[[dict], bool] | None = None,
                  clock: Callable[[], float] = time.time,
                  wait: Callable[[float], bool] | None = None,
+                 notifier=None,
                  runner: commands.Runner = commands.run,
                  history_reader: Callable[[], str] | None = None,
                  self_names: names.SelfNames | None = None) -> None:
-        super().__init__(conf, send=send, clock=clock, wait=wait)
+        super().__init__(conf, send=send, clock=clock, wait=wait,
+                         notifier=notifier)
         host = self.conf.host
         self.runner = runner
         self.crm_mon = crm_mon.CrmMon(runner)

@@ -26,6 +26,8 @@ import socket
 import time
 from typing import Callable
 
+from oslo_config import cfg
+
 from masakarimonitors.hostmonitor import driver
 from masakarimonitors.hostmonitor import events
 from masakarimonitors.hostmonitor import names
@@ -43,16 +45,19 @@ def build_client(conf) -> client_mod.Client:
 
 
 class KubernetesCheck(driver.PollingDriver):
-    def __init__(self, conf=None, send: Callable[[dict], bool] | None = None,
+    def __init__(self, conf: cfg.ConfigOpts,
+                 send: Callable[[dict], bool] | None = None,
                  clock: Callable[[], float] = time.time,
                  wait: Callable[[float], bool] | None = None,
+                 notifier=None,
                  client=None,
                  self_names: names.SelfNames | None = None) -> None:
-        super().__init__(conf, send=send, clock=clock, wait=wait)
+        super().__init__(conf, send=send, clock=clock, wait=wait,
+                         notifier=notifier)
         self.client = client if client is not None else build_client(
             self.conf)
         self.names = self_names or names.SelfNames(
-            [socket.gethostname(), getattr(self.conf, "hostname", None)])
+            [socket.gethostname(), self.conf.hostname])
         self.history = transitions.SampleHistory(
             self.conf.host.monitoring_samples)
         self.transitions = transitions.Transitions()

@@ -176,7 +176,7 @@ def _run_as(prog, module, home, *args):
     "masakari-hostmonitor.conf",
 ])
 def test_config_file_discovery(relpath, tmp_path):
-    """Spec §1.3: masakarimonitors.conf and <prog>.conf are found in ~/ and
+    """masakarimonitors.conf and <prog>.conf are found in ~/ and
     ~/.masakarimonitors/ without --config-file. A bad value in the found
     file is the probe: it is reported, so the file was read."""
     path = tmp_path / relpath

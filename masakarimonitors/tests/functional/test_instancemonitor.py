@@ -20,6 +20,7 @@ import pytest
 
 from masakarimonitors.tests import conftest
 from masakarimonitors.tests import daemon as daemon_mod
+from masakarimonitors.tests import helpers
 from masakarimonitors.tests.functional import libvirtd as libvirtd_mod
 
 pytestmark = pytest.mark.functional
@@ -36,19 +37,22 @@ def need_libvirt():
 
 
 @pytest.fixture
-def monitor(need_libvirt, make_conf, fake_api):
+def monitor(need_libvirt, make_conf, fake_api, libvirt_event_loop):
+    from masakarimonitors.common import notifier as notifier_mod
     from masakarimonitors.instancemonitor import instance
     conf = make_conf(fake_api.endpoint,
                      DEFAULT={"hostname": "compute-1"},
                      libvirt={"connection_uri": "test:///default"},
                      callback={"retry_max": 0})
-    mgr = instance.InstancemonitorManager(conf=conf)
+    mgr = instance.InstancemonitorManager(
+        conf, notifier_mod.Notifier(0, 0, conf),
+        event_loop=libvirt_event_loop)
     mgr.init_host()
     thread = threading.Thread(target=mgr.main, daemon=True)
     thread.start()
-    daemon_mod.wait_until(lambda: mgr.connection is not None
-                          and mgr.connection.connected.is_set(),
-                          message="libvirt connection")
+    helpers.wait_until(lambda: mgr.connection is not None
+                       and mgr.connection.connected.is_set(),
+                       message="libvirt connection")
     yield mgr
     mgr.stop()
     thread.join(10)
@@ -183,7 +187,7 @@ def test_guest_crashing_while_monitor_is_down(real_libvirtd, fake_api,
     mon.wait_for_log("Listening for libvirt events", timeout=60)
     assert mon.stop() == 0
     os.kill(daemon.qemu_pid(name), signal.SIGKILL)
-    daemon_mod.wait_until(lambda: not dom.isActive(), message="crash")
+    helpers.wait_until(lambda: not dom.isActive(), message="crash")
     mon = daemon_mod.Daemon("instancemonitor", conf,
                             str(tmp_path / "im2.log")).start()
     try:

@@ -21,7 +21,6 @@ plugin and finds instance-ha in the catalog) and Nova (host lookup).
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -30,6 +29,7 @@ import pytest
 
 from masakarimonitors.tests import conftest
 from masakarimonitors.tests import daemon as daemon_mod
+from masakarimonitors.tests import helpers
 from masakarimonitors.tests.functional import libvirtd as libvirtd_mod
 
 pytestmark = pytest.mark.functional
@@ -40,12 +40,6 @@ except ImportError:  # pragma: no cover - depends on the machine
     libvirt = None
 
 HOST = "compute-e2e"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _call(endpoint, method, path, body=None):
@@ -85,7 +79,7 @@ def masakari(cloud, tmp_path):
         "os_privileged_user_tenant": creds["project_name"],
         "os_region_name": "RegionOne",
     }})
-    port = _free_port()
+    port = helpers.free_port()
     log = open(tmp_path / "masakari.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "masakari.cmd.all_in_one", "--port",
@@ -106,7 +100,7 @@ def masakari(cloud, tmp_path):
             return False
 
     try:
-        daemon_mod.wait_until(ready, timeout=120, message="masakari API")
+        helpers.wait_until(ready, timeout=120, message="masakari API")
         cloud.add_endpoint("instance-ha", "masakari", endpoint)
         yield endpoint
     finally:
@@ -146,8 +140,8 @@ def test_qemu_kill_reaches_live_masakari(cloud, masakari, tmp_path):
             found[:] = [n for n in notes if n["type"] == "VM"]
             return bool(found)
 
-        daemon_mod.wait_until(stored, timeout=60, interval=0.2,
-                              message="VM notification in masakari")
+        helpers.wait_until(stored, timeout=60, interval=0.2,
+                           message="VM notification in masakari")
     finally:
         if mon is not None:
             assert mon.stop() == 0, mon.log()[-3000:]

@@ -23,7 +23,7 @@ import uuid
 import pytest
 
 from masakarimonitors.tests import conftest
-from masakarimonitors.tests import daemon as daemon_mod
+from masakarimonitors.tests import helpers
 
 pytestmark = pytest.mark.functional
 
@@ -75,7 +75,8 @@ def guests():
     conn.close()
 
 
-def _monitor(make_conf, fake_api, agent=None, **opts):
+def _monitor(make_conf, fake_api, event_loop, agent=None, **opts):
+    from masakarimonitors.common import notifier as notifier_mod
     from masakarimonitors.introspectiveinstancemonitor import instance
     options = {"guest_monitoring_interval": 1,
                "guest_monitoring_failure_threshold": 0,
@@ -86,7 +87,8 @@ def _monitor(make_conf, fake_api, agent=None, **opts):
                      callback={"retry_max": 0},
                      introspectiveinstancemonitor=options)
     mgr = instance.IntrospectiveInstanceMonitorManager(
-        conf=conf, libvirt_qemu=agent)
+        conf, notifier_mod.Notifier(0, 0, conf), libvirt_qemu=agent,
+        event_loop=event_loop)
     mgr.init_host()
     thread = threading.Thread(target=mgr.main, daemon=True)
     thread.start()
@@ -94,13 +96,13 @@ def _monitor(make_conf, fake_api, agent=None, **opts):
 
 
 def test_agent_that_stops_answering_is_reported(make_conf, fake_api,
-                                                guests):
+                                                guests, libvirt_event_loop):
     agent = ScriptedAgent()
     agent.healthy.set()
     dom = guests()
-    mgr, thread = _monitor(make_conf, fake_api, agent)
+    mgr, thread = _monitor(make_conf, fake_api, libvirt_event_loop, agent)
     try:
-        daemon_mod.wait_until(
+        helpers.wait_until(
             lambda: getattr(mgr.journals.get(dom.UUIDString()), "state",
                             None) == "healthy", message="healthy guest")
         agent.healthy.clear()
@@ -116,9 +118,11 @@ def test_agent_that_stops_answering_is_reported(make_conf, fake_api,
     assert not thread.is_alive()
 
 
-def test_guest_that_never_answers_is_reported(make_conf, fake_api, guests):
+def test_guest_that_never_answers_is_reported(make_conf, fake_api, guests,
+                                              libvirt_event_loop):
     dom = guests()          # real libvirt_qemu: the test driver refuses
-    mgr, thread = _monitor(make_conf, fake_api, guest_discovery_timeout=2)
+    mgr, thread = _monitor(make_conf, fake_api, libvirt_event_loop,
+                           guest_discovery_timeout=2)
     try:
         [note] = fake_api.wait_for(1, timeout=30)
     finally:

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from masakarimonitors.tests import daemon as daemon_mod
+from masakarimonitors.tests import helpers
 from masakarimonitors.tests import fakeapi
 
 pytestmark = pytest.mark.functional
@@ -128,13 +129,13 @@ def test_restart_and_report(tmp_path, fake_api, workers):
                             _config(tmp_path, fake_api.endpoint, plist),
                             str(tmp_path / "mon.log")).start()
     try:
-        daemon_mod.wait_until(
+        helpers.wait_until(
             lambda: workers.alive("good") and workers.alive("bad"),
             message="initial start")
         first = workers.pid("good")
         workers.kill("good")
-        daemon_mod.wait_until(lambda: workers.alive("good"),
-                              message="restart of good")
+        helpers.wait_until(lambda: workers.alive("good"),
+                           message="restart of good")
         assert workers.pid("good") != first
         workers.kill("bad")
         [note] = fake_api.wait_for(1, timeout=30)
@@ -177,11 +178,11 @@ def test_spool_survives_api_outage_and_monitor_restart(tmp_path, workers):
     mon = daemon_mod.Daemon("processmonitor", conf,
                             str(tmp_path / "mon.log")).start()
     try:
-        daemon_mod.wait_until(lambda: workers.alive("a")
-                              and workers.alive("b"), message="start")
+        helpers.wait_until(lambda: workers.alive("a")
+                           and workers.alive("b"), message="start")
         workers.kill("a")
         workers.kill("b")
-        daemon_mod.wait_until(
+        helpers.wait_until(
             lambda: len(list(spool_dir.glob("*.json"))) == 2,
             message="two spooled notifications")
         mon.wait_for_log("Giving up sending notification")
@@ -194,8 +195,8 @@ def test_spool_survives_api_outage_and_monitor_restart(tmp_path, workers):
     api = fakeapi.FakeMasakariAPI(port=port).start()
     try:
         notes = api.wait_for(2, timeout=30)
-        daemon_mod.wait_until(lambda: not list(spool_dir.glob("*.json")),
-                              message="empty spool")
+        helpers.wait_until(lambda: not list(spool_dir.glob("*.json")),
+                           message="empty spool")
         mon.wait_for_log("Delivered")
     finally:
         status = mon.stop()
@@ -214,15 +215,15 @@ def test_sighup_reloads_and_keeps_monitoring(tmp_path, fake_api, workers):
                             _config(tmp_path, fake_api.endpoint, plist),
                             str(tmp_path / "mon.log")).start()
     try:
-        daemon_mod.wait_until(lambda: workers.alive("good"),
-                              message="initial start")
+        helpers.wait_until(lambda: workers.alive("good"),
+                           message="initial start")
         mon.proc.send_signal(signal.SIGHUP)
         mon.wait_for_log("SIGHUP: reloading configuration")
         mon.wait_for_log("is already running")    # started again
         first = workers.pid("good")
         workers.kill("good")
-        daemon_mod.wait_until(lambda: workers.alive("good"),
-                              message="restart after SIGHUP")
+        helpers.wait_until(lambda: workers.alive("good"),
+                           message="restart after SIGHUP")
         assert workers.pid("good") != first
         assert mon.proc.poll() is None
     finally:

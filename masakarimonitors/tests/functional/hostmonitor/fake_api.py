@@ -94,3 +94,11 @@ def client_conf(tmp_path, api: FakeAPI, **host_overrides):
     ks_loading.register_session_conf_options(conf, "api")
     ks_loading.register_auth_conf_options(conf, "api")
     return conf
+
+
+def client_notifier(conf):
+    """The notifier a hostmonitor daemon would build for ``conf``."""
+    from masakarimonitors.common import notifier
+
+    return notifier.Notifier(conf.host.api_retry_max,
+                             conf.host.api_retry_interval, conf)

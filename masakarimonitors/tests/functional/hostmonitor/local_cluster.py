@@ -28,10 +28,9 @@ import glob
 import os
 import shutil
 import subprocess
-import time
-from typing import Callable
 
 from masakarimonitors.tests import daemon
+from masakarimonitors.tests import helpers
 
 STATE_GLOBS = ("/var/lib/pacemaker/cib/*", "/var/lib/pacemaker/pengine/*",
                "/var/lib/corosync/ringid_*")
@@ -72,20 +71,6 @@ class ClusterError(RuntimeError):
     pass
 
 
-def wait_until(predicate: Callable[[], object], timeout: float,
-               what: str, poll: float = 0.2):
-    """Poll ``predicate`` until truthy or ``timeout``; returns its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise ClusterError(f"timed out after {timeout}s waiting for "
-                               f"{what}")
-        time.sleep(poll)
-
-
 def _run(*argv: str, env: dict | None = None, timeout: float = 30
          ) -> subprocess.CompletedProcess:
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
@@ -101,8 +86,9 @@ def machine_lock(timeout: float, path: str = LOCK_PATH):
     workers): the cluster's state is machine-wide."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
-        wait_until(lambda: _try_lock(f), timeout, "the Pacemaker test lock",
-                   poll=0.5)
+        helpers.wait_until(lambda: _try_lock(f), timeout,
+                           "the Pacemaker test lock", interval=0.5,
+                           error=ClusterError)
         try:
             yield
         finally:
@@ -138,10 +124,12 @@ class LocalCluster:
         with open(conf, "w") as f:
             f.write(COROSYNC_CONF.format(name=self.node_name))
         self._spawn("corosync", "corosync", "-f", "-c", conf)
-        wait_until(lambda: _run("corosync-quorumtool", "-s").returncode == 0,
-                   20, "corosync quorum")
+        helpers.wait_until(
+            lambda: _run("corosync-quorumtool", "-s").returncode == 0,
+            20, "corosync quorum", interval=0.2, error=ClusterError)
         self._spawn("pacemakerd", "pacemakerd")
-        wait_until(self._is_dc, timeout, "Pacemaker to elect a DC")
+        helpers.wait_until(self._is_dc, timeout, "Pacemaker to elect a DC",
+                           interval=0.2, error=ClusterError)
 
     def stop(self) -> None:
         # Reverse order: pacemakerd (its children follow), then corosync.

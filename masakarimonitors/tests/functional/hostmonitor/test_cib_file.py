@@ -76,7 +76,8 @@ class CibCluster:
         self.heartbeat = heartbeat
         conf = fake_api.client_conf(tmp_path, api, **overrides)
         self.driver = handle_host.HandleHost(
-            conf=conf, runner=self._run, history_reader=lambda: self.history,
+            conf=conf, notifier=fake_api.client_notifier(conf),
+            runner=self._run, history_reader=lambda: self.history,
             self_names=names.SelfNames([me]))
 
     def _run(self, argv, *, root=False, env=None, timeout=30.0):

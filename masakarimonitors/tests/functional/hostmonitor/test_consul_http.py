@@ -82,6 +82,7 @@ def _driver(tmp_path, api, agents, token):
     conf.set_override("agent_storage", agents["storage"].address, "consul")
     conf.set_override("token", token, "consul")
     return manager.ConsulCheck(conf=conf,
+                               notifier=fake_api.client_notifier(conf),
                                self_names=names.SelfNames(["node1"]))
 
 

@@ -95,6 +95,7 @@ def _driver(tmp_path, api, kube, token=TOKEN):
                       "kubernetes")
     conf.set_override("monitoring_node_labels", "masakari=on", "kubernetes")
     return manager.KubernetesCheck(conf=conf,
+                                   notifier=fake_api.client_notifier(conf),
                                    self_names=names.SelfNames(["node1"]))
 
 

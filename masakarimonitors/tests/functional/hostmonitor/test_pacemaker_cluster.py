@@ -28,6 +28,7 @@ from masakarimonitors.hostmonitor.host_handler import handle_host
 from masakarimonitors.tests.functional.hostmonitor import conftest
 from masakarimonitors.tests.functional.hostmonitor import fake_api
 from masakarimonitors.tests.functional.hostmonitor import local_cluster
+from masakarimonitors.tests import helpers
 
 pytestmark = pytest.mark.functional
 
@@ -67,8 +68,9 @@ class Monitor:
         overrides.setdefault("monitoring_interval", 1)
         overrides.setdefault("api_retry_max", 0)
         conf = fake_api.client_conf(tmp_path, api, **overrides)
-        self.driver = handle_host.HandleHost(conf=conf,
-                                             **(driver_kwargs or {}))
+        self.driver = handle_host.HandleHost(
+            conf=conf, notifier=fake_api.client_notifier(conf),
+            **(driver_kwargs or {}))
         self.cycles = 0
         full_cycle = self.driver.run_cycle
 
@@ -94,8 +96,8 @@ class Monitor:
     def settle(self, timeout=30):
         """Wait for two more full cycles, then for their notifications."""
         target = self.cycles + 2
-        local_cluster.wait_until(lambda: self.cycles >= target, timeout,
-                                 "two monitoring cycles")
+        helpers.wait_until(lambda: self.cycles >= target, timeout,
+                           "two monitoring cycles", interval=0.2)
         assert self.driver.reporter.flush(timeout)
 
     def held(self, name):
@@ -103,8 +105,8 @@ class Monitor:
         return state.held if state else None
 
     def wait_held(self, name, value, timeout=30):
-        local_cluster.wait_until(lambda: self.held(name) == value, timeout,
-                                 f"{name} to be seen {value}")
+        helpers.wait_until(lambda: self.held(name) == value, timeout,
+                           f"{name} to be seen {value}", interval=0.2)
 
 
 def _events(api, host, since=0):
@@ -114,9 +116,10 @@ def _events(api, host, since=0):
 
 
 def _wait_events(api, host, since, count, timeout=30):
-    local_cluster.wait_until(
+    helpers.wait_until(
         lambda: len(_events(api, host, since)) >= count, timeout,
-        f"{count} notification(s) about {host}")
+        f"{count} notification(s) about {host}", interval=0.2,
+        error=local_cluster.ClusterError)
 
 
 def test_fenced_failure_and_return(cluster, tmp_path, api):
@@ -195,17 +198,17 @@ def test_masakari_hostmonitor_daemon_end_to_end(cluster, tmp_path, api):
     try:
         # Let the daemon see peer4 online (it logs nothing for that), then
         # make it fail; poll until the daemon reports it.
-        local_cluster.wait_until(
-            lambda: cluster.peer_online("peer4") is True, 10, "peer4 up")
-        local_cluster.wait_until(
+        helpers.wait_until(
+            lambda: cluster.peer_online("peer4") is True, 10, "peer4 up", interval=0.2)
+        helpers.wait_until(
             lambda: "New cluster node peer4" in
             (tmp_path / "hostmonitor.log").read_text(), 30,
-            "the daemon to see peer4")
+            "the daemon to see peer4", interval=0.2)
         cluster.set_peer("peer4", "104", "failed")
         # (Peers failed by earlier tests are reported too: a fresh daemon
         # reports hosts that are down when it starts.)
-        local_cluster.wait_until(lambda: _events(api, "peer4"), 30,
-                                 "the report of peer4")
+        helpers.wait_until(lambda: _events(api, "peer4"), 30,
+                           "the report of peer4", interval=0.2)
         assert _events(api, "peer4") == [("STOPPED", "UNKNOWN")]
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -232,14 +235,14 @@ def test_heartbeat_lives_in_attrd_while_the_monitor_runs(cluster, tmp_path,
                                                          api):
     me = cluster.node_name
     with Monitor(tmp_path, api, fencing_timeout=0) as mon:
-        local_cluster.wait_until(lambda: _heartbeat_of(me), 30,
-                                 "our heartbeat attribute")
+        helpers.wait_until(lambda: _heartbeat_of(me), 30,
+                           "our heartbeat attribute", interval=0.2)
         first = int(_heartbeat_of(me))
-        local_cluster.wait_until(lambda: int(_heartbeat_of(me)) > first, 30,
-                                 "the heartbeat to advance")
+        helpers.wait_until(lambda: int(_heartbeat_of(me)) > first, 30,
+                           "the heartbeat to advance", interval=0.2)
         assert mon.driver._leader
-    local_cluster.wait_until(lambda: _heartbeat_of(me) is None, 30,
-                             "the heartbeat to be withdrawn")
+    helpers.wait_until(lambda: _heartbeat_of(me) is None, 30,
+                       "the heartbeat to be withdrawn", interval=0.2)
 
 
 def test_non_dc_monitor_reports_when_the_dc_runs_none(cluster, tmp_path,

@@ -58,5 +58,5 @@ def test_list_opts_covers_every_group():
             "masakarimonitors_privileged"} <= names
     api = dict((getattr(g, "name", g), o) for g, o in opts.list_opts())["api"]
     api_names = {opt.name for opt in api}
-    assert {"region", "api_version", "api_interface", "auth-url",
+    assert {"region", "api_interface", "auth-url",
             "password", "cafile", "insecure", "timeout"} <= api_names

@@ -11,12 +11,12 @@
 # under the License.
 
 import datetime
-import socket
 
 import pytest
 
 from masakarimonitors.common import notifier
 from masakarimonitors.common import spool as spool_mod
+from masakarimonitors.tests import helpers
 
 
 def _notification(event="STOPPED", when=None):
@@ -92,14 +92,8 @@ def test_give_up_after_retry_max_keeps_it_spooled(fake_api, make_conf,
     assert spool.claim(entry) is True
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_connection_refused_is_retried(make_conf, spool):
-    conf = make_conf(f"http://127.0.0.1:{_free_port()}/v1")
+    conf = make_conf(f"http://127.0.0.1:{helpers.free_port()}/v1")
     sender, sleeps = _notifier(conf, spool, retry_max=1)
     assert sender.send(_notification()) is False
     assert sleeps.calls == [7]
@@ -128,19 +122,9 @@ def test_close_interrupts_retries(fake_api, make_conf, spool):
 
 
 def test_without_spool(fake_api, make_conf):
-    sender = notifier.Notifier(0, 0, conf=make_conf(fake_api.endpoint),
-                               spool=False)
+    sender = notifier.Notifier(0, 0, conf=make_conf(fake_api.endpoint))
     assert sender.spool is None
     assert sender.send(_notification()) is True
-
-
-def test_default_spool_is_used(fake_api, make_conf, spool):
-    notifier.set_default_spool(spool)
-    try:
-        sender = notifier.Notifier(0, 0, conf=make_conf(fake_api.endpoint))
-    finally:
-        notifier.set_default_spool(None)
-    assert sender.spool is spool
 
 
 def test_malformed_notification_is_dropped(fake_api, make_conf, spool):
@@ -157,7 +141,7 @@ def test_replayer_delivers_in_order_and_stops_at_failure(fake_api, make_conf,
     spool.release(first)
     second = spool.put(notifier.to_body(_notification("SECOND")))
     spool.release(second)
-    replayer = notifier.Replayer(spool, 60, conf=conf)
+    replayer = notifier.Replayer(spool, 60, notifier.Sender(conf))
     fake_api.statuses.append(503)
     assert replayer.replay_once() == 0
     assert spool.entries() == [first, second]
@@ -170,7 +154,8 @@ def test_replayer_delivers_in_order_and_stops_at_failure(fake_api, make_conf,
 
 def test_replayer_skips_entries_being_sent(fake_api, make_conf, spool):
     entry = spool.put(notifier.to_body(_notification()))  # claimed
-    replayer = notifier.Replayer(spool, 60, conf=make_conf(fake_api.endpoint))
+    replayer = notifier.Replayer(spool, 60,
+                                 notifier.Sender(make_conf(fake_api.endpoint)))
     assert replayer.replay_once() == 0
     assert fake_api.requests == []
     assert spool.entries() == [entry]
@@ -180,7 +165,7 @@ def test_replayer_thread_delivers(fake_api, make_conf, spool):
     entry = spool.put(notifier.to_body(_notification()))
     spool.release(entry)
     replayer = notifier.Replayer(spool, 0.05,
-                                 conf=make_conf(fake_api.endpoint))
+                                 notifier.Sender(make_conf(fake_api.endpoint)))
     replayer.start()
     try:
         fake_api.wait_for(1)
@@ -209,12 +194,12 @@ def test_defer_spools_for_replay(make_conf, spool):
     assert sender.defer(_notification()) is True
     [entry] = spool.entries()
     assert spool.claim(entry) is True
-    assert notifier.Notifier(0, 0, conf=make_conf(),
-                             spool=False).defer(_notification()) is False
+    assert notifier.Notifier(0, 0, conf=make_conf()).defer(
+        _notification()) is False
     assert sender.defer({"type": "VM"}) is False
 
 
-# Spec §1.7: outcome of one attempt by HTTP status -> (attempts made with
+# Delivery policy: outcome of one attempt by HTTP status -> (attempts made with
 # retry_max=2 when every answer has that status, spooled afterwards).
 STATUS_POLICY = [
     (200, 1, False), (201, 1, False), (202, 1, False), (204, 1, False),

@@ -125,7 +125,7 @@ def test_replayed_notification_falls_back_too(fake_api, make_conf, spool):
     spool.release(entry)
     fake_api.statuses.extend([400, 202])
     replayer = notifier.Replayer(spool, 60,
-                                 conf=make_conf(fake_api.endpoint))
+                                 notifier.Sender(make_conf(fake_api.endpoint)))
     assert replayer.replay_once() == 1
     assert [p for p, _ in _payloads(fake_api)] == [
         {**BASE, "fencing": EVIDENCE}, BASE]

@@ -17,8 +17,11 @@ import threading
 
 import pytest
 
+from masakarimonitors.common import context
 from masakarimonitors.common import manager
+from masakarimonitors.common import notifier as notifier_mod
 from masakarimonitors.common import service
+from masakarimonitors.tests import helpers
 
 
 class LoopManager(manager.Manager):
@@ -26,8 +29,9 @@ class LoopManager(manager.Manager):
 
     instances: list = []
 
-    def __init__(self, conf=None):
+    def __init__(self, conf, notifier=None):
         super().__init__(conf)
+        self.given_notifier = notifier
         self.calls = []
         self.in_main = threading.Event()
         LoopManager.instances.append(self)
@@ -67,18 +71,38 @@ def test_check_tempdir(tmp_path):
         service.check_tempdir(str(tmp_path / "missing"))
 
 
+def _context(conf, binary="masakarimonitors-processmonitor"):
+    return context.build(conf, binary, 0, 0)
+
+
 def test_build_loads_configured_manager(make_conf):
     conf = make_conf(DEFAULT={
         "processmonitor_manager": f"{__name__}.LoopManager"})
-    svc = service.build("processmonitor_manager", conf)
+    ctx = _context(conf)
+    svc = service.build("processmonitor_manager", ctx)
     assert isinstance(svc.manager, LoopManager)
+    assert svc.manager.conf is conf
+    assert svc.manager.given_notifier is ctx.notifier
     assert svc.binary == "masakarimonitors-processmonitor"
 
 
 def test_build_reports_bad_manager(make_conf):
     conf = make_conf(DEFAULT={"processmonitor_manager": "no.such.Manager"})
     with pytest.raises(service.StartupError, match="no.such.Manager"):
-        service.build("processmonitor_manager", conf)
+        service.build("processmonitor_manager", _context(conf))
+
+
+def test_context_wires_the_spool_into_notifier_and_replayer(make_conf,
+                                                            tmp_path):
+    conf = make_conf(DEFAULT={"state_path": str(tmp_path / "st")})
+    ctx = context.build(conf, "masakarimonitors-x", 4, 2.5)
+    assert ctx.spool is not None
+    assert ctx.notifier.spool is ctx.spool
+    assert (ctx.notifier.retry_max, ctx.notifier.retry_interval) == (4, 2.5)
+    assert ctx.replayer().spool is ctx.spool
+    conf = make_conf(DEFAULT={"spool_dir": ""})
+    ctx = context.build(conf, "masakarimonitors-x", 0, 0)
+    assert ctx.notifier.spool is None and ctx.replayer() is None
 
 
 def _launch(conf, mgr):
@@ -116,7 +140,8 @@ def test_launcher_reload_restarts_same_manager(make_conf, tmp_path):
     with open(path, "w") as handle:
         handle.write(text.replace("hostname = before", "hostname = after"))
     launcher.request("reload")
-    assert _wait(lambda: mgr.calls.count("main") == 2)
+    helpers.wait_until(lambda: mgr.calls.count("main") == 2, timeout=10,
+                       message="the restarted main()")
     assert conf.hostname == "after"
     launcher.request("stop")
     thread.join(10)
@@ -143,33 +168,23 @@ def test_launcher_exits_1_when_start_fails(make_conf, tmp_path):
 
 def test_open_spool(make_conf, tmp_path):
     conf = make_conf(DEFAULT={"state_path": str(tmp_path / "st")})
-    spool = service._open_spool(conf, "masakarimonitors-x")
+    spool = context.open_spool(conf, "masakarimonitors-x")
     assert spool.path == os.path.join(str(tmp_path), "st", "spool",
                                       "masakarimonitors-x")
     blocked = tmp_path / "file"
     blocked.write_text("")
     conf = make_conf(DEFAULT={"spool_dir": str(blocked)})
-    assert service._open_spool(conf, "x") is None
+    assert context.open_spool(conf, "x") is None
     conf = make_conf(DEFAULT={"spool_dir": ""})
-    assert service._open_spool(conf, "x") is None
-
-
-def _wait(predicate, timeout=10.0):
-    event = threading.Event()
-    for _ in range(int(timeout / 0.01)):
-        if predicate():
-            return True
-        event.wait(0.01)
-    return predicate()
+    assert context.open_spool(conf, "x") is None
 
 
 def test_manager_stop_spools_unsent_notifications(make_conf, tmp_path):
-    from masakarimonitors.common import notifier as notifier_mod
     from masakarimonitors.common import spool as spool_mod
     spool = spool_mod.Spool(str(tmp_path / "sp"))
     sender = notifier_mod.Notifier(0, 0, conf=make_conf(), spool=spool)
     mgr = manager.Manager(make_conf())
-    mgr._use_sender(sender, 0, 0)
+    mgr._use_sender(sender)
     # Not started: nothing picks the notification up before stop().
     mgr.dispatcher.submit("k", {"type": "VM", "hostname": "h",
                                 "generated_time": "t", "payload": {}})
@@ -198,7 +213,8 @@ def test_reload_with_an_invalid_value_stops_with_status_1(make_conf):
 SIGNAL_TO_OTHER_THREAD = """
 import signal, sys, threading
 from masakarimonitors.common import service
-from masakarimonitors.conf import CONF
+from masakarimonitors import conf as monitors_conf
+CONF = monitors_conf.new_config()
 CONF([], project="masakarimonitors", default_config_files=[])
 
 

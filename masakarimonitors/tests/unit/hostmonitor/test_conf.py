@@ -18,7 +18,7 @@ from masakarimonitors.conf import host as host_conf
 from masakarimonitors.conf import kubernetes as kubernetes_conf
 from masakarimonitors.tests.unit.hostmonitor import fakes
 
-SPEC_HOST_DEFAULTS = {
+DOCUMENTED_HOST_DEFAULTS = {
     "monitoring_driver": "default", "monitoring_interval": 60,
     "monitoring_samples": 1, "api_retry_max": 12, "api_retry_interval": 10,
     "disable_ipmi_check": False, "restrict_to_remotes": False,
@@ -29,9 +29,9 @@ SPEC_HOST_DEFAULTS = {
 }
 
 
-def test_spec_defaults():
+def test_documented_defaults():
     conf = fakes.make_conf()
-    for name, default in SPEC_HOST_DEFAULTS.items():
+    for name, default in DOCUMENTED_HOST_DEFAULTS.items():
         assert conf.host[name] == default, name
     assert conf.consul.agent_manage is None
     assert conf.consul.matrix_config_file is None

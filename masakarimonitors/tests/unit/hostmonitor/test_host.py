@@ -29,33 +29,67 @@ class FakeDriver:
         self.stopped = True
 
 
+class FakeNotifier:
+    def __init__(self):
+        self.reopened = 0
+
+    def send(self, notification):
+        return True
+
+    def reopen(self):
+        self.reopened += 1
+
+
 def test_loads_configured_driver_and_runs_it():
     conf = fakes.make_conf(monitoring_driver="consul")
-    names = []
+    notifier = FakeNotifier()
+    loads = []
     drv = FakeDriver()
-    mgr = host.HostmonitorManager(
-        conf=conf, loader=lambda name: names.append(name) or drv)
+
+    def loader(name, conf, notifier):
+        loads.append((name, conf, notifier))
+        return drv
+
+    mgr = host.HostmonitorManager(conf, notifier, loader=loader)
     mgr.init_host()
     mgr.main()
     mgr.stop()
-    assert names == ["consul"] and drv.stopped
+    assert loads == [("consul", conf, notifier)] and drv.stopped
+    # A SIGHUP restart reopens the notifier the stopped driver closed.
+    assert notifier.reopened == 1
+
+
+def test_entry_point_driver_gets_conf_and_notifier(monkeypatch):
+    calls = []
+
+    class Manager:
+        def __init__(self, **kwargs):
+            calls.append(kwargs)
+            self.driver = "drv"
+
+    monkeypatch.setattr(host.stevedore_driver, "DriverManager", Manager)
+    assert host.load_driver("consul", "conf", "notifier") == "drv"
+    [kwargs] = calls
+    assert kwargs["name"] == "consul"
+    assert kwargs["invoke_kwds"] == {"conf": "conf", "notifier": "notifier"}
 
 
 def test_driver_load_failure_exits_the_process():
     exits = []
 
-    def broken(name):
+    def broken(name, conf, notifier):
         raise RuntimeError("no such driver")
 
-    mgr = host.HostmonitorManager(conf=fakes.make_conf(), loader=broken,
-                                  exit_process=exits.append)
+    mgr = host.HostmonitorManager(fakes.make_conf(), FakeNotifier(),
+                                  loader=broken, exit_process=exits.append)
     mgr.init_host()
     assert exits == [1]
 
 
 def test_main_survives_driver_error():
-    mgr = host.HostmonitorManager(conf=fakes.make_conf(),
-                                  loader=lambda n: FakeDriver(ValueError()))
+    mgr = host.HostmonitorManager(
+        fakes.make_conf(), FakeNotifier(),
+        loader=lambda *_: FakeDriver(ValueError()))
     mgr.init_host()
     mgr.main()  # logged, not raised
 

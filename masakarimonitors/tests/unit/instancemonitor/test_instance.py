@@ -10,9 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import threading
+
 import pytest
 
 from masakarimonitors.instancemonitor import instance
+from masakarimonitors.tests import helpers
 
 UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f"
 
@@ -29,7 +32,7 @@ class FakeDispatcher:
         pass
 
     def stop(self):
-        pass
+        return []
 
 
 class FakeNotifier:
@@ -226,3 +229,46 @@ def test_recheck_of_guests_that_keep_running_reports_nothing(mgr):
     _reconnect_with(mgr, conn)
     assert mgr.dispatcher.items == []
     assert mgr._running_domains == {UUID: True}
+
+
+def test_event_callback_returns_while_the_snapshot_writer_is_blocked(mgr):
+    """libvirt's event thread must never wait for the snapshot file."""
+    mgr._on_connect(FakeConn([]), True)  # starts the writer
+    release = threading.Event()
+    writing = threading.Event()
+    saved = []
+    writers = set()
+
+    def blocked_save(domains):
+        writers.add(threading.current_thread())
+        writing.set()
+        release.wait(30)
+        saved.append(domains)
+
+    mgr.snapshot.save = blocked_save
+    callback = mgr._make_callback(0)
+    try:
+        callback(None, FakeDomain(UUID), 2, 0, None)       # started
+        assert writing.wait(10), "the writer thread never ran"
+        done = threading.Event()
+
+        def crash():
+            callback(None, FakeDomain(UUID), 5, 5, None)   # crashed
+            done.set()
+        event_thread = threading.Thread(target=crash, daemon=True)
+        event_thread.start()
+        assert done.wait(5), "the callback waited for the snapshot write"
+        assert saved == []
+        assert threading.current_thread() not in writers
+        assert event_thread not in writers
+    finally:
+        release.set()
+    helpers.wait_until(lambda: saved and saved[-1] == {UUID: False},
+                       timeout=10, message="the latest states saved")
+    mgr.stop()
+
+
+def test_stop_writes_a_pending_snapshot_request(mgr, tmp_path):
+    mgr.handle_event(0, 2, 0, UUID)      # before the first connect
+    mgr.stop()
+    assert mgr.snapshot.load() == {UUID: True}

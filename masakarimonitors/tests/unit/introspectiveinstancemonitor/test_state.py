@@ -78,10 +78,10 @@ def test_transitions(start, event, end):
     assert journal.feed(event, 1.0) == end
 
 
-# Spec §5.3, every cell: (state, input) -> next state; "-" cells of the
-# spec leave the state unchanged, except (discovery, report), which the
-# never-answering-guest fix uses.
-SPEC_TABLE = {
+# Every cell of the transition table: (state, input) -> next state. Pairs
+# not listed leave the state unchanged, except (discovery, report), which
+# reports a guest whose agent never answered.
+TRANSITIONS = {
     (state.DISCOVERY, state.PINGABLE): state.HEALTHY,
     (state.DISCOVERY, state.NOT_PINGABLE): state.DISCOVERY,
     (state.DISCOVERY, state.REPORT): state.REPORTED,
@@ -97,11 +97,11 @@ SPEC_TABLE = {
 }
 
 
-@pytest.mark.parametrize("key", sorted(SPEC_TABLE))
+@pytest.mark.parametrize("key", sorted(TRANSITIONS))
 def test_complete_transition_table(key):
     start, event = key
     journal = state.Journal(since=0.0, state=start)
-    assert journal.feed(event, 1.0) == SPEC_TABLE[key]
+    assert journal.feed(event, 1.0) == TRANSITIONS[key]
 
 
 @pytest.mark.parametrize("threshold, report_at", [(0, 3), (1, 4), (3, 6),

@@ -205,8 +205,8 @@ def test_main_loop_runs_until_stopped(setup):
     assert cycles == [1, 1, 1]
 
 
-# Spec §4.2 step 2: pre-start failure skips start and post-start of that
-# entry only; start and post-start results are ignored. (failing commands,
+# The restart sequence: a pre-start failure skips start and post-start of
+# that entry only; start and post-start results are ignored. (failing commands,
 # commands run in order)
 START_SEQUENCE = [
     (set(), ["pre-start a", "start a", "post-start a",

@@ -75,8 +75,8 @@ def test_shipped_sample_equals_the_builtin_matrix():
     assert matrix.load(sample) == matrix.default()
 
 
-# Spec §2.3 built-in matrix, every row: (manage, tenant, storage) -> action.
-SPEC_DEFAULT_MATRIX = [
+# The built-in matrix, every row: (manage, tenant, storage) -> action.
+DEFAULT_MATRIX_ROWS = [
     (("up", "up", "up"), frozenset()),
     (("up", "up", "down"), {"recovery"}),
     (("up", "down", "up"), frozenset()),
@@ -88,6 +88,6 @@ SPEC_DEFAULT_MATRIX = [
 ]
 
 
-@pytest.mark.parametrize("health, action", SPEC_DEFAULT_MATRIX)
+@pytest.mark.parametrize("health, action", DEFAULT_MATRIX_ROWS)
 def test_default_matrix_row(health, action):
     assert matrix.default().actions(health) == action

@@ -287,7 +287,7 @@ def test_non_reporter_does_not_query_bmcs():
     assert h.oracle.power_calls == []
 
 
-def test_samples_spec_example_flap_then_down():
+def test_samples_documented_example_flap_then_down():
     h = Harness(samples=3, fencing_timeout=0)
     seq = [UP, CRASHED, CRASHED, UP, CRASHED, CRASHED, CRASHED]
     out = [h.cycle(n) for n in seq]
