@@ -10,4 +10,4 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Nova access: one shared keystoneauth session, translated errors."""
+"""Nova access: the service's keystoneauth session, translated errors."""

@@ -10,10 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""VM notification events that trigger recovery (spec engine.md §6)."""
+"""VM notification events that trigger recovery."""
 
 # (event, vir_domain_event) pairs; everything else is ignored, case-sensitive.
-# Beyond the spec: STOPPED_CRASHED (the guest crashed and libvirt stopped it,
+# Beyond upstream: STOPPED_CRASHED (the guest crashed and libvirt stopped it,
 # Nova's default on_crash=destroy) leaves the instance down exactly like
 # STOPPED_FAILED.  CRASHED_PANICKED / CRASHED_CRASHLOADED stay ignored: the
 # first is followed by STOPPED_CRASHED when the guest really goes down, the

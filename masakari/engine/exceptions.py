@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Outcomes of recovery flows, as exceptions (spec engine.md §3.5)."""
+"""Outcomes of recovery flows, as exceptions signalled by recovery drivers."""
 
 from masakari import exception
 

@@ -17,7 +17,8 @@ unfinished notification: pick up a 'new' one the RPC path missed, resume a
 'running' one whose owner's lease expired, retry an 'error' one after an
 exponential backoff (bounded attempts, then 'failed'), or expire one that is
 too old and owned by no live engine. The work itself runs on the manager's
-worker pool, never in this thread (W10, W11, W19: ages use created_at).
+worker pool, never in this thread. Ages count from created_at (when masakari
+stored the row), never from the monitor-supplied generated_time.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ class InstanceEvacuation:
                     "Instance %s moved from %s to %s: succeeded",
                     vmove.instance_uuid,
                     self.source,
-                    dest,
+                    server.get(HOST) or dest,
                 )
                 self._update(
                     vmove,

@@ -66,6 +66,7 @@ def wait_until(predicate, timeout: float, interval: float = 0.2,
 # What the Pacemaker host monitor adds after a confirmed STONITH.
 FENCED = {"confirmed": True, "source": "stonith-history"}
 
+
 class Deployment:
     """One API and any number of engines sharing a SQLite DB and a broker."""
 

@@ -46,6 +46,4 @@ def vmove_db():
 
 @pytest.fixture
 def runtime(conf, clock, vmove_db):
-    runtime = fakes.make_runtime(conf, clock=clock, store=vmove_db)
-    yield runtime
-    runtime.pools.shutdown()
+    return fakes.make_runtime(conf, clock=clock, store=vmove_db)

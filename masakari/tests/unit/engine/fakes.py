@@ -296,14 +296,28 @@ class FakeVMoveDB:
                     if all(getattr(r, k) == v for k, v in filters.items())]
 
 
+# Evacuation pools by size, shared by the tests of a worker as an engine
+# shares its pools between recoveries (threads already started).
+_POOLS = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def shared_pools(limit):
+    from masakari.engine import driver_api
+    with _POOLS_LOCK:
+        if limit not in _POOLS:
+            _POOLS[limit] = driver_api.EvacuationPools(limit)
+        return _POOLS[limit]
+
+
 def make_runtime(conf, clock=None, store=None, notification_uuid="n-1", **kwargs):
-    """An engine RecoveryRuntime for driver tests (own pools and locks)."""
+    """An engine RecoveryRuntime for driver tests (its own locks)."""
     from masakari.engine import driver_api
     from masakari.engine import timing
     kwargs.setdefault("locks", driver_api.EngineLocks())
     return driver_api.RecoveryRuntime(
         conf=conf, store=store if store is not None else FakeVMoveDB(),
-        pools=driver_api.EvacuationPools(conf.max_concurrent_evacuations),
+        pools=shared_pools(conf.max_concurrent_evacuations),
         clock=clock or timing.Clock(), notification_uuid=notification_uuid, **kwargs)
 
 

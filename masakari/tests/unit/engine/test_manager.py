@@ -397,7 +397,7 @@ def test_periodic_retry_count_survives_a_restart(conf, clock, cloud, db, tmp_pat
     def engine():
         driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud, backend_url=backend)
         mgr = fakes.make_manager(conf, driver=driver, db=db_api, clock=clock,
-                                          emit=lambda *a, **k: None)
+                                 emit=lambda *a, **k: None)
         return mgr, periodic_mod.Periodic(mgr, Ctx)
 
     backoff = conf.notification_retry_backoff
@@ -431,7 +431,7 @@ class _WarmDriver:
 
 def _bare_manager(conf, clock, driver):
     return fakes.make_manager(conf, driver=driver, db=db_api, clock=clock,
-                                       emit=lambda *a, **k: None)
+                              emit=lambda *a, **k: None)
 
 
 def test_start_warms_the_driver_up_in_the_background(conf, clock):

@@ -40,7 +40,7 @@ def test_two_engines_with_a_separate_taskflow_db_share_one_retry_count(
         # No backend_url: the driver uses [taskflow] connection.
         driver = tf_driver.TaskFlowDriver(conf=conf, nova_api=cloud)
         mgr = fakes.make_manager(conf, driver=driver, db=db_api,
-                                          clock=clock, emit=lambda *a, **k: None)
+                                 clock=clock, emit=lambda *a, **k: None)
         engines.append((mgr, periodic_mod.Periodic(mgr, Ctx)))
     (a, periodic_a), (b, periodic_b) = engines
     try:

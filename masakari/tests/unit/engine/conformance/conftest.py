@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Fixtures of the spec-conformance tests: re-use the engine unit fixtures."""
+"""Fixtures of the upstream-conformance tests: re-use the engine unit fixtures."""
 
 import pytest
 

@@ -10,8 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md §1.6, §5 and Appendix A.2: custom recovery workflows (with
-the W23 fix: fail fast at start-up) and the task entry points."""
+"""Custom recovery workflows as upstream reads them (ours fail fast at
+start-up on a bad task list) and the task entry points."""
 
 import pathlib
 
@@ -25,7 +25,7 @@ GROUP = "taskflow_driver_recovery_flows"
 REPO = pathlib.Path(__file__).resolve().parents[5]
 SHIPPED = REPO / "etc" / "masakari" / "masakari-custom-recovery-methods.conf"
 
-# Appendix A.2 defaults, by option.
+# Upstream's default task lists, by option.
 DEFAULTS = {
     "host_auto_failure_recovery_tasks": {
         "pre": ["disable_compute_service_task"],
@@ -46,7 +46,7 @@ KIND = {"host_auto_failure_recovery_tasks": "auto", "host_rh_failure_recovery_ta
         "instance_failure_recovery_tasks": "instance",
         "process_failure_recovery_tasks": "process"}
 
-# §1.6 masakari.task_flow.tasks entry points: name -> class name.
+# masakari.task_flow.tasks entry points: name -> class name.
 ENTRY_POINTS = {
     "disable_compute_service_task": "DisableComputeServiceTask",
     "prepare_HA_enabled_instances_task": "PrepareHAEnabledInstancesTask",
@@ -91,7 +91,7 @@ def test_task_names_resolve(name, cls):
      {"pre": ["no_op", "start_instance_task"], "main": [], "post": []}),
 ])
 def test_file_value_forms(tmp_path, conf, nova, text, expected):
-    """§5 Type: dict without braces, items optionally quoted."""
+    """Type: dict without braces, items optionally quoted."""
     path = tmp_path / "custom.conf"
     path.write_text(f"[{GROUP}]\ninstance_failure_recovery_tasks = {text}\n")
     load_file(conf, path)
@@ -106,7 +106,7 @@ def test_file_value_forms(tmp_path, conf, nova, text, expected):
     ({"pre": [], "main": [], "post": [], "during": []}, "unknown key"),
 ])
 def test_bad_lists_stop_the_engine_for_every_option(conf, nova, option, value, reason):
-    """W23: fail fast at start-up, naming the option."""
+    """A bad task list stops the engine at start-up, naming the option."""
     conf.set_override(option, value, group=GROUP)
     with pytest.raises(exceptions.InvalidRecoveryFlowConfig) as err:
         tf_driver.TaskFlowDriver(conf=conf, nova_api=nova, backend_url="memory://")
@@ -114,7 +114,7 @@ def test_bad_lists_stop_the_engine_for_every_option(conf, nova, option, value, r
 
 
 def test_custom_process_flow_order_and_store(conf, nova, runtime):
-    """§5: tasks run pre -> main -> post; execute() args come from the store."""
+    """Tasks run pre -> main -> post; execute() args come from the store."""
     from taskflow import task
 
     ran = []

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md §3.10, §3.11, §4.1: host failure flows against FakeNova,
+"""Host failure flows as upstream runs them against FakeNova,
 asserting the journal of Nova calls, vmove records and progress details."""
 
 import datetime
@@ -44,7 +44,7 @@ def calls_for(nova, sid):
     return [j[0] for j in nova.mutations() if len(j) > 1 and j[1] == sid]
 
 
-# §4.1.7 "Expected end states": rows not pinned by test_host_failure.py.
+# "Expected end states": rows not pinned by test_host_failure.py.
 # (vm_state, task_state, power_state, mutating calls, end vm_state)
 STATE_ROWS = [
     ("error", "rebuilding", 1,
@@ -88,7 +88,7 @@ def test_already_locked_is_neither_locked_nor_unlocked(driver, nova, runtime, vm
     assert nova.servers[sid]["locked"] is True
 
 
-# §4.1.4 truthiness of the HA metadata value.
+# truthiness of the HA metadata value.
 @pytest.mark.parametrize("value,ha", [
     ("1", True), ("t", True), ("True", True), ("TRUE", True), ("on", True), ("On", True),
     ("y", True), ("yes", True), (" yes ", True),
@@ -134,7 +134,7 @@ def test_ignore_error_state_applies_to_non_ha_too(driver, nova, runtime, conf, i
 
 
 def test_vmove_record_fields(driver, nova, runtime):
-    """§3.11: fields written for a successful evacuation."""
+    """Fields written for a successful evacuation."""
     hosts(nova)
     sid = nova.add_server("h1", name="web-1")
     run_host(driver, runtime)
@@ -179,7 +179,8 @@ def test_no_ignored_status_written_by_engine(driver, nova, runtime, conf):
     ("", ""),
 ])
 def test_service_disable_reason(driver, nova, runtime, conf, reason, expected):
-    """§4.1.3; the wire body for an empty reason is pinned in test_nova_wire."""
+    """The disable reason sent; the wire body for an empty reason is pinned
+    in test_nova_wire."""
     conf.set_override("service_disable_reason", reason, group="host_failure")
     hosts(nova)
     nova.add_server("h1")
@@ -190,7 +191,7 @@ def test_service_disable_reason(driver, nova, runtime, conf, reason, expected):
 
 
 def test_already_disabled_source_is_not_disabled_again(driver, nova, runtime):
-    """§4.1.3 disables unconditionally; we deliberately skip the PUT when the
+    """Upstream disables unconditionally; we deliberately skip the PUT when the
     service is already disabled (release note engine-skip-redisable): the
     operator's reason is kept and nova-api is not made to wait on an RPC to
     a dead host for a change that changes nothing."""
@@ -203,7 +204,7 @@ def test_already_disabled_source_is_not_disabled_again(driver, nova, runtime):
 
 @pytest.mark.parametrize("method", ["reserved_host", "rh_priority", "bogus"])
 def test_rh_methods_evacuate_to_reserved_host_and_unreserve(driver, nova, runtime, method):
-    """§4.1.1 (unknown method behaves as rh_priority) and §4.1.6 step 2-3."""
+    """An unknown method behaves as rh_priority: reserved host first."""
     hosts(nova, ("h1", "h2", "r1"))
     nova.services["r1"]["status"] = "disabled"
     sid = nova.add_server("h1")
@@ -225,7 +226,7 @@ def test_auto_evacuate_has_no_target(driver, nova, runtime):
 
 @pytest.mark.parametrize("method", ["auto_priority", "rh_priority"])
 def test_priority_methods_do_not_fall_back_on_skip(driver, nova, runtime, method):
-    """§4.1.1: SkipHostRecoveryException is re-raised, no fallback flow."""
+    """SkipHostRecoveryException is re-raised, no fallback flow."""
     hosts(nova, ("h1", "h2", "r1"))
     with pytest.raises(exceptions.SkipHostRecoveryException):
         run_host(driver, runtime, method=method, reserved=["r1"])
@@ -244,7 +245,7 @@ def test_reserved_host_list_exhausted_raises_last_failure(driver, nova, runtime)
 
 
 def test_aggregate_conflict_is_tolerated(driver, nova, runtime, conf):
-    """§4.1.6 step 1: 409 on add_host is logged and the recovery continues."""
+    """409 on add_host is logged and the recovery continues."""
     conf.set_override("add_reserved_host_to_aggregate", True, group="host_failure")
     hosts(nova, ("h1", "r1"))
     nova.aggregates = [{"id": 1, "name": "a", "hosts": ["h1", "r1"]}]
@@ -272,7 +273,7 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$")
                                "PrepareHAEnabledInstancesTask", "EvacuateInstancesTask"]),
 ])
 def test_progress_details_shape(driver, nova, runtime, method, reserved, names):
-    """§3.10: one entry per task with details, in task-list order."""
+    """One entry per task with details, in task-list order."""
     hosts(nova, ("h1", "h2", "r1"))
     nova.add_server("h1")
     run_host(driver, runtime, method=method, reserved=reserved)
@@ -300,7 +301,7 @@ def test_progress_details_of_failed_run(driver, nova, runtime):
         run_host(driver, runtime)
     details = driver.get_notification_recovery_workflow_details(None, NOTIF)
     states = {d["name"]: d["state"] for d in details}
-    # taskflow reverts the whole flow after a failure (spec lists both states)
+    # taskflow reverts the whole flow after a failure (upstream shows both states)
     assert set(states) == {"DisableComputeServiceTask", "PrepareHAEnabledInstancesTask",
                            "EvacuateInstancesTask"}
     assert states["EvacuateInstancesTask"] in ("FAILURE", "REVERTED")
@@ -310,7 +311,7 @@ def test_progress_details_of_failed_run(driver, nova, runtime):
 
 
 def test_skip_progress_is_complete(driver, nova, runtime):
-    """§3.10: prepare records 1.0 'nothing to evacuate' before skipping."""
+    """Prepare records 1.0 'nothing to evacuate' before skipping."""
     hosts(nova)
     with pytest.raises(exceptions.SkipHostRecoveryException):
         run_host(driver, runtime)
@@ -322,7 +323,7 @@ def test_skip_progress_is_complete(driver, nova, runtime):
 
 @pytest.mark.parametrize("vm_state", ["active", "error", "stopped"])
 def test_nothing_touches_an_instance_mid_rebuild(driver, nova, runtime, vm_state):
-    """W6/W7: confirmation needs task_state None and OS-EXT-SRV-ATTR:host moved
+    """Confirmation needs task_state None and OS-EXT-SRV-ATTR:host moved
     (FakeNova's node names differ from the service host names, the case in
     which upstream confirmed on the first poll)."""
     hosts(nova)

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md §4.2 (instance failure), §4.3 (process failure) and §3.10
+"""Instance and process failure recovery as upstream does them, and the
 progress details of both, against FakeNova with a FakeClock."""
 
 import pytest
@@ -30,9 +30,8 @@ def calls(nova):
     return [j[0] for j in nova.mutations()]
 
 
-# §4.2 "vm_state outcomes" with our deliberate differences (W24, releasenotes
-# engine-instance-process-flows): the instance is locked during recovery and a
-# resized instance is stopped and started without the reset to active.
+# Outcome per vm_state, with our deliberate differences: the instance is
+# locked during recovery and a resized instance is stopped and started without the reset to active.
 # (vm_state, expected outcome exception or None, mutating calls, end vm_state)
 VM_OUTCOMES = [
     ("active", None, ["lock_server", "stop_server", "start_server", "unlock_server"],
@@ -102,7 +101,7 @@ def test_instance_ha_selection(driver, nova, runtime, conf, process_all, metadat
 
 
 def test_stop_409_but_already_stopped_continues(driver, nova, runtime):
-    """§4.2 StopInstanceTask step 4: on 409 re-read; stopped -> continue."""
+    """StopInstanceTask step 4: on 409 re-read; stopped -> continue."""
     from masakari.compute import exceptions as cexc
     nova.add_host("h1")
     sid = nova.add_server("h1")
@@ -121,7 +120,7 @@ def test_stop_409_but_already_stopped_continues(driver, nova, runtime):
     ("start_server", "wait_period_after_power_on"),
 ])
 def test_instance_confirm_timeouts(driver, nova, runtime, clock, conf, broken, option):
-    """§4.2: a state that never arrives ends in InstanceRecoveryFailureException
+    """A state that never arrives ends in InstanceRecoveryFailureException
     after the option's deadline (virtual time), and the instance is unlocked."""
     nova.add_host("h1")
     sid = nova.add_server("h1")
@@ -155,7 +154,7 @@ def test_instance_progress_details(driver, nova, runtime):
 
 
 def test_instance_skip_records_progress(driver, nova, runtime):
-    """§3.10 StopInstanceTask: 1.0 'skipped' when not HA-enabled."""
+    """StopInstanceTask: 1.0 'skipped' when not HA-enabled."""
     nova.add_host("h1")
     sid = nova.add_server("h1", ha=False)
     with pytest.raises(exceptions.SkipInstanceRecoveryException):
@@ -186,7 +185,7 @@ def test_process_disable_reason(driver, nova, runtime, conf, reason, expected):
 
 
 def test_process_unknown_host_is_an_error_not_a_crash(driver, nova, runtime):
-    """§4.3: no nova-compute service for the host -> an error outcome."""
+    """No nova-compute service for the host -> an error outcome."""
     nova.add_host("h1")
     with pytest.raises(exception.MasakariException):
         driver.execute_process_failure(None, "nova-compute", "h9", NOTIF, runtime=runtime)

@@ -10,8 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md §3.1-§3.9 lifecycle rules (with the W-fixes: W9, W10, W15,
-W19, W21, W26) at the manager level, on a real (SQLite) database."""
+"""Notification lifecycle rules at the manager level, on a real (SQLite)
+database."""
 
 import datetime
 import threading
@@ -40,7 +40,7 @@ def wait_idle(manager):
 
 @pytest.mark.parametrize("terminal", ["finished", "ignored", "failed"])
 def test_terminal_notifications_are_never_touched(manager, cloud, events, terminal):
-    """§3.1: nothing in the engine touches a terminal notification again."""
+    """Nothing in the engine touches a terminal notification again."""
     _, hosts = make_segment()
     cloud.add_server("h1")
     note = make_notification(hosts["h1"], status=terminal)
@@ -60,7 +60,7 @@ def test_terminal_notifications_are_not_picked_up_by_periodic(manager, cloud, cl
 
 
 def test_periodic_path_checks_segment_enabled(manager, cloud, clock, conf):
-    """W9: the periodic pick-up also honours a disabled segment."""
+    """The periodic pick-up also honours a disabled segment."""
     _, hosts = make_segment(enabled=False)
     cloud.add_server("h1")
     note = make_notification(hosts["h1"], created_at=clock.utcnow() - datetime.timedelta(
@@ -74,7 +74,7 @@ def test_periodic_path_checks_segment_enabled(manager, cloud, clock, conf):
 
 
 def test_age_is_measured_from_created_at(manager, cloud, clock, conf):
-    """W19: an ancient monitor-supplied generated_time does not expire a fresh row."""
+    """An ancient monitor-supplied generated_time does not expire a fresh row."""
     _, hosts = make_segment()
     note = make_notification(hosts["h2"], status="error", created_at=clock.utcnow())
     db_api.notification_update(note.notification_uuid, {
@@ -85,7 +85,7 @@ def test_age_is_measured_from_created_at(manager, cloud, clock, conf):
 
 
 def test_fresh_new_row_is_left_to_the_rpc_path(manager, cloud, clock):
-    """§1.3: `new` rows younger than retry_notification_new_status_interval wait."""
+    """`new` rows younger than retry_notification_new_status_interval wait."""
     _, hosts = make_segment()
     note = make_notification(hosts["h1"], created_at=clock.utcnow())
     assert periodic_mod.Periodic(manager, Ctx).run_once() == []
@@ -93,7 +93,7 @@ def test_fresh_new_row_is_left_to_the_rpc_path(manager, cloud, clock):
 
 
 def test_missing_event_key_is_ignored(manager, cloud, events):
-    """§3.4: only host_status NORMAL with event STOPPED is acted on; a
+    """Only host_status NORMAL with event STOPPED is acted on; a
     COMPUTE_HOST payload without `event` is one of "anything else"."""
     _, hosts = make_segment()
     note = make_notification(hosts["h1"], payload={"host_status": "NORMAL"})  # no event
@@ -103,7 +103,7 @@ def test_missing_event_key_is_ignored(manager, cloud, events):
 
 
 def test_deleted_host_row_is_error_with_message(manager, cloud):
-    """W15: the host row is gone when the engine picks the notification up."""
+    """The host row is gone when the engine picks the notification up."""
     _, hosts = make_segment()
     note = make_notification(hosts["h1"])
     db_api.host_delete(hosts["h1"].uuid)
@@ -114,7 +114,7 @@ def test_deleted_host_row_is_error_with_message(manager, cloud):
 
 
 def test_host_recovery_nova_error_is_error(manager, cloud, events):
-    """§3.5: a Nova error in the disable step -> `error`, error event with fault."""
+    """A Nova error in the disable step -> `error`, error event with fault."""
     from masakari.compute import exceptions as cexc
     _, hosts = make_segment()
     cloud.add_server("h1")
@@ -124,11 +124,11 @@ def test_host_recovery_nova_error_is_error(manager, cloud, events):
     assert manager.process(Ctx(), note.notification_uuid) == "error"
     name, _, binary, exc = events[-1]
     assert name == "notification.process.error" and binary == "masakari-engine"
-    assert exc not in (None, "str")  # W21: the real exception is passed
+    assert exc not in (None, "str")  # the real exception is passed
 
 
 def test_reserved_host_segment_without_reserved_hosts_is_error(manager, cloud):
-    """§3.5 / §4.1.1: ReservedHostsUnavailable -> `error`, before any evacuation."""
+    """ReservedHostsUnavailable -> `error`, before any evacuation."""
     segment, hosts = make_segment("reserved_host")
     db_api.host_update(hosts["r1"].uuid, {"reserved": False})
     sid = cloud.add_server("h1")
@@ -139,8 +139,8 @@ def test_reserved_host_segment_without_reserved_hosts_is_error(manager, cloud):
 
 
 def test_process_events_sequence(manager, cloud, events):
-    """§3.9: start with the received status, end with status still `running`;
-    host saves are published by masakari-engine (W26)."""
+    """Start with the received status, end with status still `running`;
+    host saves are published by masakari-engine."""
     _, hosts = make_segment()
     cloud.add_server("h1")
     note = make_notification(hosts["h1"])
@@ -161,7 +161,7 @@ def test_started_host_event_emits_start_and_end(manager, cloud, events):
 
 
 def test_details_rpc_for_notification_that_never_ran(manager, cloud):
-    """§3.10: a notification that never ran a flow has no details."""
+    """A notification that never ran a flow has no details."""
     _, hosts = make_segment()
     note = make_notification(hosts["h1"])
     assert manager.get_notification_recovery_workflow_details(
@@ -169,7 +169,7 @@ def test_details_rpc_for_notification_that_never_ran(manager, cloud):
 
 
 def test_details_rpc_after_host_deleted_is_not_an_error(manager, cloud):
-    """W22: details do not depend on the host row still existing."""
+    """Details do not depend on the host row still existing."""
     _, hosts = make_segment()
     cloud.add_server("h1")
     note = make_notification(hosts["h1"])
@@ -183,7 +183,7 @@ def test_details_rpc_after_host_deleted_is_not_an_error(manager, cloud):
 
 
 def test_details_keep_the_method_that_ran(manager, cloud):
-    """W22: changing the segment's recovery_method later does not reorder or
+    """Changing the segment's recovery_method later does not reorder or
     drop the recorded tasks."""
     segment, hosts = make_segment("reserved_host")
     cloud.add_server("h1")

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md §4.5: the Nova requests the engine sends (paths, bodies,
+"""The Nova requests the engine sends (paths, bodies,
 microversion), asserted on the cloud simulator's journal in scaled time."""
 
 import pytest
@@ -143,7 +143,7 @@ def test_process_disable_body(cloud, driver, runtime):
 
 
 def test_server_listing_follows_pagination(cloud, driver, runtime, monkeypatch):
-    """W17: every page of the host's servers is read (Nova max_limit = 2 here)."""
+    """Every page of the host's servers is read (Nova max_limit = 2 here)."""
     from masakari.testing.cloud import compute_servers
     monkeypatch.setattr(compute_servers, "MAX_LIMIT", 2)
     servers = [cloud.add_server("h1", metadata=HA) for _ in range(5)]

@@ -10,8 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md Appendix A: option names, groups and defaults, with our
-documented changes, and the W20 range checks."""
+"""Upstream's option names, groups and defaults, with our
+documented changes, and the range checks."""
 
 import pytest
 
@@ -65,7 +65,7 @@ def test_retry_new_status_interval_is_mutable(conf):
     assert opts["retry_notification_new_status_interval"].mutable is True
 
 
-# W20: no 0/negative timeouts (= infinite wait) and no busy loop.
+# no 0/negative timeouts (= infinite wait) and no busy loop.
 @pytest.mark.parametrize("option,bad", [
     ("verify_interval", 0), ("verify_interval", -1),
     ("wait_period_after_evacuation", 0), ("wait_period_after_power_off", 0),

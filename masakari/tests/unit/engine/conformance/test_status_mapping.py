@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Spec engine.md §3.2/§3.4/§3.8 and §6: status reached per payload, side
+"""Status reached per payload, side
 effects on host records, reserved-host list and the instance event table."""
 
 import pytest
@@ -25,7 +25,7 @@ def process(manager, note):
     return manager.process(Ctx(), note.notification_uuid)
 
 
-# §3.4 COMPUTE_HOST: (payload, status, on_maintenance afterwards, Nova mutations?)
+# COMPUTE_HOST: (payload, status, on_maintenance afterwards, Nova mutations?)
 HOST_CASES = [
     ({"event": "STOPPED"}, "ignored", False, False),
     ({"event": "STOPPED", "host_status": "UNKNOWN"}, "ignored", False, False),
@@ -55,7 +55,7 @@ def test_compute_host_payload_table(manager, cloud, payload, expected, maintenan
 
 
 def test_stopped_reserved_failed_host_is_unreserved(manager, cloud):
-    """§3.8: a failed host that was reserved loses its reserved flag."""
+    """A failed host that was reserved loses its reserved flag."""
     _, hosts = make_segment()
     db_api.host_update(hosts["h1"].uuid, {"reserved": True})
     note = make_notification(hosts["h1"])
@@ -65,7 +65,7 @@ def test_stopped_reserved_failed_host_is_unreserved(manager, cloud):
 
 
 def test_started_does_not_undo_maintenance(manager, cloud):
-    """§3.8: the engine never clears on_maintenance itself."""
+    """The engine never clears on_maintenance itself."""
     _, hosts = make_segment()
     db_api.host_update(hosts["h1"].uuid, {"on_maintenance": True})
     note = make_notification(hosts["h1"], payload={"event": "STARTED",
@@ -99,7 +99,7 @@ def test_reserved_host_list_order_and_filter(manager, cloud, reserved_setup,
     assert db_api.host_get_by_name(expected_target).reserved is False
 
 
-# §3.4 PROCESS: (payload, status, maintenance, mutations); W12: only nova-compute
+# PROCESS: (payload, status, maintenance, mutations); only nova-compute
 # (exact name) touches maintenance.
 PROCESS_CASES = [
     ({"event": "STARTED", "process_name": "nova-compute"}, "finished", False,
@@ -123,7 +123,7 @@ def test_process_payload_table(manager, cloud, payload, expected, maintenance, c
 
 
 def test_process_already_disabled_is_not_disabled_again(manager, cloud):
-    """§4.3 DisableComputeNodeTask: skip the disable when already disabled."""
+    """DisableComputeNodeTask: skip the disable when already disabled."""
     _, hosts = make_segment()
     cloud.services["h1"]["status"] = "disabled"
     note = make_notification(hosts["h1"], type_="PROCESS",
@@ -133,7 +133,7 @@ def test_process_already_disabled_is_not_disabled_again(manager, cloud):
 
 
 def test_segment_disabled_applies_to_every_type(manager, cloud):
-    """§3.2 (and W9: every path) - nothing is touched for a disabled segment."""
+    """Nothing is touched for a disabled segment, on every path."""
     _, hosts = make_segment(enabled=False)
     sid = cloud.add_server("h1")
     notes = [make_notification(hosts["h1"], type_="PROCESS",
@@ -147,14 +147,14 @@ def test_segment_disabled_applies_to_every_type(manager, cloud):
     assert db_api.host_get_by_name("h1").on_maintenance is False
 
 
-# §6: the three spec pairs trigger recovery, plus our deliberate STOPPED_CRASHED
+# The three upstream pairs trigger recovery, plus our deliberate STOPPED_CRASHED
 # (releasenotes engine-crashed-guest-recovery).
 SPEC_RECOVERABLE = {("LIFECYCLE", "STOPPED_FAILED"),
                     ("QEMU_GUEST_AGENT_ERROR", "STOPPED_FAILED"),
                     ("IO_ERROR", "IO_ERROR_REPORT")}
 OUR_ADDITIONS = {("LIFECYCLE", "STOPPED_CRASHED")}
 
-# The ignored examples of §6 (everything masakari-monitors emits besides them),
+# The ignored examples (everything masakari-monitors emits besides them),
 # plus case variants of the recoverable pairs (matching is case-sensitive).
 SPEC_IGNORED = [
     ("LIFECYCLE", "STOPPED_SHUTDOWN"), ("LIFECYCLE", "STOPPED_DESTROYED"),
@@ -184,7 +184,7 @@ def test_unmapped_instance_events_are_ignored_without_nova_calls(manager, cloud,
                                       "instance_uuid": sid})
     assert process(manager, note) == "ignored"
     assert cloud.journal == []
-    # §3.9: only the start event for an unmatched VM event
+    # only the start event for an unmatched VM event
     assert [e[0] for e in events] == ["notification.process.start"]
 
 
@@ -200,7 +200,7 @@ def test_mapped_instance_events_recover(manager, cloud, event, vir):
     assert cloud.servers[sid][fakes.VM] == "active"
 
 
-# §3.5 / §3.9: which versioned events accompany each outcome.
+# which versioned events accompany each outcome.
 @pytest.mark.parametrize("setup,expected,last_event", [
     ({"ha": False}, "finished", "notification.process.end"),       # Skip
     ({"vm_state": "rescued"}, "ignored", "notification.process.error"),  # Ignore
@@ -218,8 +218,8 @@ def test_instance_outcome_status_and_event(manager, cloud, events, setup, expect
 
 
 def test_nothing_to_evacuate_is_finished_with_host_left_disabled(manager, cloud):
-    """§4.1.4 step 4: Skip -> finished; host stays on maintenance, service
-    disabled (the engine never re-enables it, §3.8)."""
+    """Skip -> finished; host stays on maintenance, service
+    disabled (the engine never re-enables it)."""
     _, hosts = make_segment()
     note = make_notification(hosts["h1"])
     assert process(manager, note) == "finished"

@@ -29,8 +29,8 @@ UNKNOWN = {"event": "STOPPED", "host_status": "UNKNOWN"}
     (None, None),
 ])
 def test_payload_evidence(fencing, expected):
-    payload = dict(NORMAL) if fencing is None else dict(NORMAL,
-                                                          fencing=fencing)
+    payload = (dict(NORMAL) if fencing is None
+               else dict(NORMAL, fencing=fencing))
     assert evidence.payload_evidence(payload) == expected
 
 

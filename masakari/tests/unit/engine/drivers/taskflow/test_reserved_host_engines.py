@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""W8/W14 across engines: a reserved host used by another engine's
+"""Across engines: a reserved host used by another engine's
 recovery (another process holding its lock: tooz with [coordination]
 backend_url set, else the masakari database's) is waited for, or given up
 for the next reserved host."""

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""W14: two hosts of one reserved_host segment fail together.
+"""Two hosts of one reserved_host segment fail together.
 
 Both recoveries want the same reserved host. The second one waits (at most
 wait_period_after_evacuation seconds) while the first evacuates to it, then
