@@ -10,10 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The fields the engine puts in its versioned notifications.
+"""The payloads the engine puts in its versioned notifications.
 
-The one table of notification, host and segment payload fields the engine
-uses (notification.process.* and host.update.*).
+The field lists are the one table of masakari.notifications, shared with
+the API (notification.process.* and host.update.* here).
 """
 
 from __future__ import annotations
@@ -21,37 +21,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-NOTIFICATION_FIELDS = (
-    "id",
-    "notification_uuid",
-    "generated_time",
-    "source_host_uuid",
-    "type",
-    "payload",
-    "status",
-)
-HOST_FIELDS = (
-    "id",
-    "uuid",
-    "name",
-    "type",
-    "reserved",
-    "control_attributes",
-    "on_maintenance",
-)
-SEGMENT_FIELDS = (
-    "id",
-    "uuid",
-    "name",
-    "service_type",
-    "enabled",
-    "description",
-    "recovery_method",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "deleted",
-)
+from masakari.notifications import HOST_FIELDS
+from masakari.notifications import NOTIFICATION_FIELDS
+from masakari.notifications import SEGMENT_FIELDS
+
+__all__ = [
+    "HOST_FIELDS",
+    "NOTIFICATION_FIELDS",
+    "SEGMENT_FIELDS",
+    "host_payload",
+    "notification_payload",
+    "payload_of",
+]
 
 
 def payload_of(notification: Any) -> dict:
