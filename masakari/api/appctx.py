@@ -27,6 +27,7 @@ from typing import Any, Callable
 from oslo_config import cfg
 from oslo_middleware import sizelimit as oslo_sizelimit
 
+from masakari.common import metrics as metrics_mod
 from masakari.ha import compute
 from masakari.ha import notifications
 from masakari import policy
@@ -41,16 +42,21 @@ class AppContext:
 
     def __init__(self, conf: cfg.ConfigOpts, *, engine_api: Any = None,
                  compute_checker: Callable[[Any, str], None] | None = None,
-                 enforcer: policy.Enforcer | None = None) -> None:
+                 enforcer: policy.Enforcer | None = None,
+                 metrics: metrics_mod.Metrics | None = None) -> None:
         register_middleware_opts(conf)
         self.conf = conf
+        self.metrics = metrics or metrics_mod.Metrics()
         self.enforcer = enforcer or policy.make_enforcer(conf)
-        self.intake = notifications.Intake(conf, engine_api=engine_api)
+        self.intake = notifications.Intake(conf, engine_api=engine_api,
+                                           metrics=self.metrics)
         self.compute_check = compute_checker or compute.NovaCheck()
 
     def close(self) -> None:
-        """Release what the context holds (the coordination backend)."""
+        """Release what the context holds (the coordination backend, the
+        metrics endpoint)."""
         self.intake.stop()
+        self.metrics.stop()
 
 
 def register_middleware_opts(conf: cfg.ConfigOpts) -> None:

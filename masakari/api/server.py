@@ -262,15 +262,18 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class Supervisor:
     """Forks ``workers`` children serving one shared socket."""
 
-    def __init__(self, workers: int, run_child: Callable[[], None],
+    def __init__(self, workers: int, run_child: Callable[[int], None],
                  clock: Callable[[], float] = time.monotonic) -> None:
+        """``run_child(slot)``: a worker's body; ``slot`` (0 to workers - 1)
+        is its place among the workers, kept by the one respawned for it."""
         self.workers = workers
         self.run_child = run_child
         self.clock = clock
         self.children: dict[int, float] = {}
+        self.slots: dict[int, int] = {}
         self.stopping = False
 
-    def _spawn(self) -> None:
+    def _spawn(self, slot: int) -> None:
         # SIGTERM/SIGINT stay blocked from the stopping check until the
         # child is recorded: a signal arriving in between would otherwise
         # miss the new child (or run this supervisor's handler inside it),
@@ -286,13 +289,14 @@ class Supervisor:
                     for signum in _STOP_SIGNALS:
                         signal.signal(signum, signal.SIG_DFL)
                     signal.pthread_sigmask(signal.SIG_SETMASK, old)
-                    self.run_child()
+                    self.run_child(slot)
                 except BaseException:  # noqa: BLE001
                     LOG.exception('Worker failed')
                     code = 1
                 finally:
                     os._exit(code)
             self.children[pid] = self.clock()
+            self.slots[pid] = slot
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
@@ -310,8 +314,8 @@ class Supervisor:
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        for _ in range(self.workers):
-            self._spawn()
+        for slot in range(self.workers):
+            self._spawn(slot)
         while self.children:
             try:
                 pid, status = os.wait()
@@ -320,6 +324,7 @@ class Supervisor:
             except InterruptedError:  # pragma: no cover - PEP 475 retries
                 continue
             started = self.children.pop(pid, None)
+            slot = self.slots.pop(pid, 0)
             if self.stopping or started is None:
                 continue
             LOG.warning('Worker %d exited (status %d), respawning', pid,
@@ -327,5 +332,5 @@ class Supervisor:
             if self.clock() - started < RESPAWN_BACKOFF:
                 # Bounded back-off against a crash loop.
                 time.sleep(RESPAWN_BACKOFF)
-            self._spawn()
+            self._spawn(slot)
         return 0

@@ -118,11 +118,14 @@ def _register_messaging_opts(conf: Any) -> None:
                 pass
 
 
-def _start_api(conf: Any, port: int) -> tuple[Any, str]:
+def _start_api(conf: Any, port: int, metrics: Any) -> tuple[Any, str]:
+    """The API on its own thread, counting into the engine's metrics (one
+    process, one metrics endpoint)."""
+    from masakari.api import appctx
     from masakari.api import loader
     from masakari.api import server
 
-    app = loader.load_app(conf)
+    app = loader.load_app(appctx.AppContext(conf, metrics=metrics))
     srv = server.make_server(conf, app, host="127.0.0.1", port=port)
     srv.prepare()
     thread = threading.Thread(
@@ -334,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     from masakari.db import api as db_api
     from masakari.db import migration
+    from masakari.engine import app as engine_app
     from masakari.engine import service as engine_service
 
     db_api.configure(conf.database.connection)
@@ -355,12 +359,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         # Started before the engine, so its warm-up logs in to "Nova".
         sim = start_simulator(conf)
-    engine = engine_service.EngineRunner(conf)
+    app = engine_app.EngineApp.build(conf)
+    engine = engine_service.EngineRunner(conf, app=app)
     api = None
     code = 0
     try:
         engine.start()
-        api, endpoint = _start_api(conf, args.port)
+        api, endpoint = _start_api(conf, args.port, app.metrics)
         print(usage(endpoint, sim, conf.database.connection), flush=True)
         with signals.SignalWaiter() as waiter:
             if args.demo:

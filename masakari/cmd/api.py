@@ -24,12 +24,18 @@ from masakari.api import appctx
 from masakari.api import loader
 from masakari.api import server
 from masakari.common import config
+from masakari.common import metrics
 
 
-def _serve(conf: cfg.ConfigOpts, sock: Any = None) -> None:
-    """Build the application context, load the pipeline with it, serve."""
+def _serve(conf: cfg.ConfigOpts, sock: Any = None, slot: int = 0) -> None:
+    """Build the application context, load the pipeline with it, serve.
+
+    ``slot``: the worker's place; with [metrics] enabled, worker N serves
+    its metrics on api_port + N.
+    """
     context = appctx.AppContext(conf)
     try:
+        metrics.serve_from_conf(context.metrics, conf, 'api', offset=slot)
         app = loader.load_app(context)
         server.serve(server.make_server(conf, app, sock=sock))
     finally:
@@ -49,11 +55,11 @@ def main(argv: list[str] | None = None) -> None:
     sock = server.listen_socket(host, port)
     server.set_keepalive(conf, sock)
 
-    def child() -> None:
+    def child(slot: int) -> None:
         # Each worker builds its own context after the fork: database
         # pools, RPC connections and coordination sessions are not shared
         # between processes.
-        _serve(conf, sock)
+        _serve(conf, sock, slot)
 
     sys.exit(server.Supervisor(workers, child).run())
 

@@ -34,7 +34,7 @@ from masakari import exception
 
 LOG = logging.getLogger(__name__)
 CONF = masakari_conf.CONF
-CATEGORIES = ("db",)
+CATEGORIES = ("db", "notification")
 MAX_ROWS_LIMIT = 2147483647
 
 
@@ -117,6 +117,23 @@ def db_purge(age_in_days: int = 30, max_rows: int = -1) -> int:
     return 0
 
 
+def notification_timeline(notification_uuid: str,
+                          output_format: str = "text") -> int:
+    """Print the story of one recovery (see masakari.cmd.timeline)."""
+    from masakari.cmd import timeline
+    from masakari.db import api as db_api
+    from masakari.engine.drivers.taskflow import TaskFlowDriver
+
+    db_api.configure(CONF.database.connection)
+    try:
+        driver = TaskFlowDriver(conf=CONF, nova_api=object())
+        story = timeline.load(CONF, db_api, driver, notification_uuid)
+    finally:
+        db_api.dispose()
+    print(timeline.render(story, output_format))
+    return 0
+
+
 # --- command line ------------------------------------------------------------
 
 _parsers: dict[str, object] = {}
@@ -149,6 +166,22 @@ def _add_parsers(subparsers) -> None:
                                    "for no limit (default -1).")
     purge_parser.set_defaults(action_fn=db_purge,
                               action_args=("age_in_days", "max_rows"))
+
+    notification = subparsers.add_parser(
+        "notification", help="What masakari did with a notification.")
+    _parsers["notification"] = notification
+    actions = notification.add_subparsers(dest="action", metavar="<action>")
+    story = actions.add_parser(
+        "timeline", help="The recovery of one notification in time order: "
+                         "tasks, fence records, instances moved, seconds "
+                         "since the failure.")
+    story.add_argument("notification_uuid",
+                       help="The notification's notification_uuid.")
+    story.add_argument("--format", dest="output_format", default="text",
+                       choices=("text", "json"),
+                       help="Output format (default text).")
+    story.set_defaults(action_fn=notification_timeline,
+                       action_args=("notification_uuid", "output_format"))
 
 
 CATEGORY_OPT = cfg.SubCommandOpt("category", title="Command categories",
@@ -186,16 +219,17 @@ def main(argv: list[str] | None = None) -> int:
     common_config.setup_logging()
     try:
         fn, kwargs = _selected()
-    except UsageError:
-        parser = _parsers.get("db")
+    except UsageError as exc:
+        category = str(exc) or "db"
+        parser = _parsers.get(category)
         if parser is not None:
             parser.print_usage(sys.stderr)
-        print("%s: error: an action is required for category db"
-              % prog, file=sys.stderr)
+        print("%s: error: an action is required for category %s"
+              % (prog, category), file=sys.stderr)
         return 2
     try:
         return fn(**kwargs)
-    except exception.Invalid as exc:
+    except (exception.Invalid, exception.NotFound) as exc:
         print(exc, file=sys.stderr)
         return 1
     except BrokenPipeError:

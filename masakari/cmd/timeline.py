@@ -29,6 +29,7 @@ import json
 from typing import Any, Iterable
 
 TERMINAL = ("finished", "failed", "ignored", "error")
+ONE_SECOND = datetime.timedelta(seconds=1)
 FORMATS = ("text", "json")
 
 
@@ -130,10 +131,16 @@ def build(notification: Any, host_name: str | None, details: Iterable[dict],
                                 f"-> {dest or '?'}{took}", instance=name,
                                 host=dest, status=_get(vmove, "status")))
     if status in TERMINAL and updated is not None:
-        events.append(Event(updated, "notification",
+        # The row keeps whole seconds on some databases; the final status
+        # cannot come before the last step recorded with finer times.
+        final = max([updated] + [e.at for e in events
+                                 if e.at - updated < ONE_SECOND])
+        events.append(Event(final, "notification",
                             f"notification {status}", status=status))
     origin = generated or created or (min(e.at for e in events)
                                       if events else datetime.datetime.min)
+    # Stable: equal times keep the order above (accepted before tasks,
+    # the final status last).
     events.sort(key=lambda e: e.at)
     summary = {
         "notification_uuid": _get(notification, "notification_uuid"),

@@ -27,7 +27,7 @@ import prometheus_client as prom
 
 LOG = logging.getLogger(__name__)
 
-# Seconds from a notification being claimed to its final status.
+# Seconds from a notification being stored to its final status.
 DURATION_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600)
 
 
@@ -49,8 +49,8 @@ class Metrics:
             ["type", "status"], registry=reg)
         self.recovery_duration = prom.Histogram(
             "masakari_recovery_duration_seconds",
-            "Seconds from the engine claiming a notification to its final "
-            "status, by type and status.",
+            "Seconds from masakari-api storing a notification to the "
+            "engine storing its final status, by type and status.",
             ["type", "status"], buckets=DURATION_BUCKETS, registry=reg)
         self.evacuations = prom.Counter(
             "masakari_evacuations",
@@ -92,11 +92,13 @@ class Metrics:
             server.server_close()
 
 
-def serve_from_conf(metrics: Metrics, conf: Any, service: str) -> int | None:
+def serve_from_conf(metrics: Metrics, conf: Any, service: str,
+                    offset: int = 0) -> int | None:
     """Serve ``metrics`` if [metrics] enables it for ``service`` ("api" or
-    "engine"); the bound port or None."""
+    "engine"); the bound port or None. ``offset``: added to the port (the
+    API worker's slot), unless the port is 0 (any free port)."""
     group = conf.metrics
     if not group.enabled:
         return None
     port = group.api_port if service == "api" else group.engine_port
-    return metrics.serve(group.host, port)
+    return metrics.serve(group.host, port + offset if port else 0)

@@ -27,6 +27,7 @@ from typing import Any
 
 from masakari import rpc
 from masakari.common import coordination as coordination_mod
+from masakari.common import metrics as metrics_mod
 from masakari.compute import session as nova_session
 from masakari.engine import driver_api
 from masakari.engine import timing
@@ -53,6 +54,9 @@ class EngineApp:
     coordination: coordination_mod.Coordination | None = None
     pools: driver_api.EvacuationPools | None = None
     locks: driver_api.EngineLocks | None = None
+    metrics: metrics_mod.Metrics = dataclasses.field(
+        default_factory=metrics_mod.Metrics
+    )
 
     def __post_init__(self) -> None:
         if self.transports is None:
@@ -98,10 +102,12 @@ class EngineApp:
             cancel=cancel,
             notification_uuid=notification_uuid,
             fencer=self.fencer,
+            metrics=self.metrics,
         )
 
     def close(self) -> None:
         """Stop what runs in the background; best effort, in order."""
+        self.metrics.stop()
         if self.pools is not None:
             self.pools.shutdown()
         if self.fencer is not None:

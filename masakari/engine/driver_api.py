@@ -163,6 +163,9 @@ class RecoveryRuntime:
     )
     notification_uuid: str = "-"
     fencer: Any = None
+    # masakari.common.metrics.Metrics of the engine (fence attempts), or
+    # None when nobody counts.
+    metrics: Any = None
     # Why the failed host counts as powered off, once known: a fallback
     # flow of the same recovery re-uses it instead of fencing again.
     fence_proof: str | None = None

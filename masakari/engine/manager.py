@@ -96,6 +96,8 @@ class MasakariManager:
         self._active: dict[str, concurrent.futures.Future] = {}
         self._lock = threading.Lock()
         self._accepting = True
+        self.metrics = app.metrics
+        self.metrics.queue_depth.set_function(lambda: len(self._active))
 
     # -- RPC methods -----------------------------------------------------
     def process_notification(
@@ -271,7 +273,9 @@ class MasakariManager:
             payloads.notification_payload(claimed, received_status),
             binary=BINARY,
         )
-        store = store_mod.EngineStore(self.db, context, self.emit)
+        store = store_mod.EngineStore(
+            self.db, context, self.emit, metrics=self.app.metrics
+        )
         job = handlers.Job(
             context=context,
             notification=claimed,
@@ -317,8 +321,13 @@ class MasakariManager:
         notification was received."""
         self.leases.finish(lease, status, message)
         received = getattr(row, "created_at", None)
+        kind = getattr(row, "type", None) or "-"
+        self.metrics.notifications.labels(type=kind, status=status).inc()
         if received is not None:
             took = (self.clock.utcnow() - received).total_seconds()
+            self.metrics.recovery_duration.labels(
+                type=kind, status=status
+            ).observe(max(0.0, took))
             LOG.info(
                 "Notification %s ended '%s' %.1f s after it was received",
                 row.notification_uuid,

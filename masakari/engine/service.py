@@ -25,6 +25,7 @@ from typing import Any
 
 import oslo_messaging as messaging
 
+from masakari.common import metrics as metrics_mod
 from masakari.engine import app as app_mod
 from masakari.engine import manager as manager_mod
 from masakari.engine import periodic as periodic_mod
@@ -93,6 +94,9 @@ class EngineRunner:
             self.manager, self.context_factory
         )
         self.periodic.start()
+        app = getattr(self.manager, "app", None)
+        if app is not None:
+            metrics_mod.serve_from_conf(app.metrics, self.conf, "engine")
         LOG.info(
             "masakari-engine started on host %s (pid %d)",
             self.conf.host,

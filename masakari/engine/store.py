@@ -23,6 +23,8 @@ from typing import Any, Callable, Iterable
 from masakari.engine import payloads
 
 BINARY = "masakari-engine"
+# vmove statuses that end an evacuation.
+FINAL_VMOVE_STATUSES = frozenset({"succeeded", "failed", "ignored"})
 
 
 class EngineStore:
@@ -33,10 +35,12 @@ class EngineStore:
         db: Any,
         context: Any = None,
         emit: Callable[..., None] | None = None,
+        metrics: Any = None,
     ) -> None:
         self.db = db
         self.context = context
         self.emit = emit
+        self.metrics = metrics
 
     # -- hosts -----------------------------------------------------------
     def update_host(self, host: Any, values: dict) -> Any:
@@ -93,10 +97,24 @@ class EngineStore:
         return list(self.db.vmove_create_many(values_list))
 
     def vmove_update(self, uuid: str, values: dict) -> Any:
-        return self.db.vmove_update(uuid, values)
+        updated = self.db.vmove_update(uuid, values)
+        self._count(values)
+        return updated
 
     def vmove_update_many(self, uuids: list[str], values: dict) -> Any:
-        return self.db.vmove_update_many(uuids, values)
+        updated = self.db.vmove_update_many(uuids, values)
+        self._count(values, len(uuids))
+        return updated
 
     def vmove_update_each(self, updates: Iterable[tuple[str, dict]]) -> Any:
-        return self.db.vmove_update_each(updates)
+        updates = list(updates)
+        done = self.db.vmove_update_each(updates)
+        for _uuid, values in updates:
+            self._count(values)
+        return done
+
+    def _count(self, values: dict, times: int = 1) -> None:
+        """An evacuation that reached its result, for the metrics."""
+        result = values.get("status")
+        if self.metrics is not None and result in FINAL_VMOVE_STATUSES:
+            self.metrics.evacuations.labels(result=result).inc(times)

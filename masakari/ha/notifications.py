@@ -45,9 +45,10 @@ class Intake:
     def __init__(self, conf: cfg.ConfigOpts,
                  engine_api: Any = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 rand: Callable[[float, float], float] = random.uniform
-                 ) -> None:
+                 rand: Callable[[float, float], float] = random.uniform,
+                 metrics: Any = None) -> None:
         self.conf = conf
+        self.metrics = metrics
         self._engine_api = engine_api
         self._engine_lock = threading.Lock()
         self.sleep = sleep
@@ -98,6 +99,9 @@ class Intake:
             lock = contextlib.nullcontext()
         with lock:
             notification = self._store(context, data)
+        if self.metrics is not None:
+            self.metrics.notifications_received.labels(
+                type=data['type']).inc()
         self._cast(context, notification)
         return notification
 

@@ -68,6 +68,7 @@ class Edge:
                  app_context: appctx.AppContext,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.application = application
+        self.metrics = app_context.metrics
         wsgi = app_context.conf.wsgi
         self.log_format = wsgi.wsgi_log_format
         header = wsgi.secure_proxy_ssl_header
@@ -96,8 +97,11 @@ class Edge:
             path += '?' + query
 
         def _done(size: int) -> None:
-            self.log(environ, path, status[0] if status else '-', size,
-                     self.clock() - started)
+            line = status[0] if status else '-'
+            self.log(environ, path, line, size, self.clock() - started)
+            self.metrics.api_requests.labels(
+                method=environ.get('REQUEST_METHOD', '-'),
+                status=line.split(' ', 1)[0]).inc()
 
         return _Counted(self.application(environ, _start), _done)
 

@@ -117,7 +117,12 @@ _DUPLICATE_CANDIDATES = sa.select(models.Notification.payload).where(
 
 def _check_duplicate(conn, values: dict, window: int,
                      host_name: str) -> None:
-    since = values["generated_time"] - datetime.timedelta(seconds=window)
+    try:
+        since = values["generated_time"] - datetime.timedelta(seconds=window)
+    except OverflowError:
+        # A report dated within the window of year 1: every stored one is
+        # inside the window.
+        since = datetime.datetime.min
     payloads = conn.execute(_DUPLICATE_CANDIDATES, {
         "type": values["type"],
         "source_host_uuid": values["source_host_uuid"],

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -42,13 +43,44 @@ def test_all_in_one_demo_recovers_the_failed_host_twice(tmp_path):
         # No dependency noise, no warning on a successful run.
         assert "Warning" not in result.stderr, result.stderr
         assert " WARNING " not in result.stderr, result.stderr
+    # The story of the last recovery, from masakari-manage.
+    uuid = re.search(r"Notification (\S+): finished", out).group(1)
+    database = "sqlite:///" + str(tmp_path / "aio" / "masakari.sqlite")
+    conf = tmp_path / "manage.conf"
+    conf.write_text(f"[database]\nconnection = {database}\n"
+                    f"[taskflow]\nconnection = {database}\n")
+    manage = [sys.executable, "-m", "masakari.cmd.manage", "--config-file",
+              str(conf), "notification", "timeline", uuid]
+    text = subprocess.run(manage, capture_output=True, text=True,
+                          timeout=120)
+    assert text.returncode == 0, text.stderr
+    story = text.stdout
+    assert story.startswith(f"Notification {uuid} (COMPUTE_HOST, host "
+                            "compute1): finished"), story
+    assert "proven powered off by the monitor's evidence (simulator)" in story
+    assert story.count(" succeeded: compute1 -> ") == 4
+    assert "total: " in story.splitlines()[-1]
+    data = json.loads(subprocess.run(manage + ["--format", "json"],
+                                     capture_output=True, text=True,
+                                     timeout=120).stdout)
+    assert data["notification"]["status"] == "finished"
+    assert [e["seconds"] for e in data["events"]] == sorted(
+        e["seconds"] for e in data["events"])
+    missing = subprocess.run(manage[:-1] + ["0" * 8 + "-0000-0000-0000-"
+                                            + "0" * 12],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_all_in_one_serves_until_a_stop_signal(tmp_path, signum):
+    metrics_port = _free_port()
+    extra = tmp_path / "metrics.conf"
+    extra.write_text(f"[metrics]\nenabled = true\nengine_port = {metrics_port}\n")
     proc = subprocess.Popen(
         [sys.executable, "-W", "ignore", "-m", "masakari.cmd.all_in_one",
-         "--port", "0", "--state-dir", str(tmp_path / "aio")],
+         "--port", "0", "--state-dir", str(tmp_path / "aio"),
+         "--config-file", str(extra)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         stdin=subprocess.DEVNULL)
     try:
@@ -65,6 +97,15 @@ def test_all_in_one_serves_until_a_stop_signal(tmp_path, signum):
             assert json.load(resp) == {"segments": []}
         if signum == signal.SIGTERM:
             _register_a_host_as_printed(proc, lines)
+            # One process, one metrics endpoint: the API's requests count
+            # there too.
+            with urllib.request.urlopen(
+                    f"http://127.0.0.1:{metrics_port}/metrics",
+                    timeout=30) as resp:
+                exposed = resp.read().decode()
+            assert ('masakari_api_requests_total{method="POST",'
+                    'status="201"} 2.0') in exposed, exposed
+            assert "masakari_engine_queue_depth 0.0" in exposed
         proc.send_signal(signum)
         assert proc.wait(30) == 0
     finally:
@@ -72,6 +113,12 @@ def test_all_in_one_serves_until_a_stop_signal(tmp_path, signum):
             proc.kill()
             proc.wait(10)
         proc.stdout.close()
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _register_a_host_as_printed(proc, lines):

@@ -281,3 +281,11 @@ def test_vmoves_errors(client, hosts):
     second_uuid = second.json['notification']['notification_uuid']
     resp = client.get(f'{URL}/{second_uuid}/vmoves/{other.uuid}')
     assert resp.status == 404
+
+
+def test_generated_in_year_one_is_accepted_twice_as_duplicate(client, hosts):
+    """The duplicate window reaches before year 1: no overflow (a 500)."""
+    first = client.post(URL, body(generated_time='0001-01-01T00:00:00'))
+    assert first.status == 202
+    again = client.post(URL, body(generated_time='0001-01-01T00:00:00'))
+    assert again.status == 409

@@ -236,11 +236,12 @@ def test_next_request_soon_sees_data_or_times_out(monkeypatch):
 def test_supervisor_does_not_fork_once_stopping(monkeypatch):
     forks = []
     monkeypatch.setattr(server.os, 'fork', lambda: forks.append(1) or 4242)
-    sup = server.Supervisor(2, lambda: None)
-    sup._spawn()
+    sup = server.Supervisor(2, lambda slot: None)
+    sup._spawn(1)
     assert sup.children == {4242: sup.children[4242]}
+    assert sup.slots == {4242: 1}
     sup.stopping = True
-    sup._spawn()
+    sup._spawn(0)
     assert len(forks) == 1
     # The stop signals are unblocked again afterwards.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])

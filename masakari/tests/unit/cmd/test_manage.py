@@ -47,4 +47,4 @@ def test_no_arguments_prints_usage(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith("OpenStack masakari version:")
     assert out[3] == "masakari-manage category action [<args>]"
-    assert out[4:] == ["Available categories:", "\tdb"]
+    assert out[4:] == ["Available categories:", "\tdb", "\tnotification"]

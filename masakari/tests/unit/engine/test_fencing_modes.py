@@ -135,6 +135,7 @@ def run(conf, cloud, db):  # noqa: F811
         messages = [d["message"] for task in details
                     for d in task["progress_details"]]
         return status, row, messages
+    run.managers = managers
     yield run
     for mgr in managers:
         mgr.stop(0)
@@ -220,6 +221,15 @@ def test_engine_fences_a_live_host_then_recovers(cloud, run, conf, mode,
     records = [m for m in messages if m.startswith("Fencing of host 'h1'")]
     assert len(records) == 1 and ": off after" in records[0]
     assert "s3cret" not in json.dumps(messages)
+    # The engine's Prometheus counters saw the fence, the evacuation and
+    # the final status.
+    exposed = run.managers[-1].metrics.exposition().decode()
+    assert 'result="off"} 1.0' in exposed
+    assert ('masakari_evacuations_total{result="succeeded"} 1.0'
+            in exposed)
+    assert ('masakari_notifications_total{status="finished",'
+            'type="COMPUTE_HOST"} 1.0') in exposed
+    assert "masakari_engine_queue_depth 0.0" in exposed
 
 
 def test_escalation_record_per_device(cloud, run, conf, make_fencer):

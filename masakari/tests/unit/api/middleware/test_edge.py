@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import webob
 
 from masakari.api.middleware import edge
+from masakari.common import metrics
 
 
 def _context(log_format='%(method)s %(path)s %(status_code)s '
@@ -25,7 +26,8 @@ def _context(log_format='%(method)s %(path)s %(status_code)s '
                         '%(request_id)s', header=None):
     wsgi = SimpleNamespace(wsgi_log_format=log_format,
                            secure_proxy_ssl_header=header)
-    return SimpleNamespace(conf=SimpleNamespace(wsgi=wsgi))
+    return SimpleNamespace(conf=SimpleNamespace(wsgi=wsgi),
+                           metrics=metrics.Metrics())
 
 
 def _app(environ, start_response):
@@ -51,6 +53,9 @@ def test_one_access_line_per_request(caplog):
     assert lines[0].getMessage() == \
         'POST /v1/segments?limit=1 201 15 0.250 req-1'
     assert lines[0].request_id == 'req-1'
+    # ... and one count in the API's metrics.
+    assert (b'masakari_api_requests_total{method="POST",status="201"} 1.0'
+            in app.metrics.exposition())
 
 
 def test_default_format_is_the_documented_one(caplog):
