@@ -90,11 +90,19 @@ def _settings(conf: Any) -> dict[str, Any]:
         "system_scope": conf.os_system_scope,
         "catalog": conf.nova_catalog_admin_info or "compute:nova:publicURL",
         "region": conf.os_region_name,
-        "cafile": conf.nova_ca_certificates_file,
-        "insecure": bool(conf.nova_api_insecure),
+        # masakari's own Nova TLS options first, keystoneauth's [DEFAULT]
+        # session options (registered beside them) for the rest.
+        "cafile": conf.nova_ca_certificates_file or conf.cafile,
+        "insecure": bool(conf.nova_api_insecure or conf.insecure),
         "timeout": (
             DEFAULT_TIMEOUT if conf.timeout is None else conf.timeout
         ),
+        "certfile": conf.certfile,
+        "keyfile": conf.keyfile,
+        "collect_timing": bool(conf.collect_timing),
+        "split_loggers": bool(conf.split_loggers),
+        "tls_ciphers": conf.tls_ciphers,
+        "tls_min_version": conf.tls_min_version,
     }
 
 
@@ -138,10 +146,18 @@ def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
     if settings["cafile"] and not settings["insecure"]:
         verify = settings["cafile"]
     once = environment_once(verify)
+    cert: str | tuple[str, str] | None = settings.get("certfile")
+    if cert and settings.get("keyfile"):
+        cert = (cert, settings["keyfile"])
     session = ks_session.Session(
         auth=plugin,
         verify=verify if once is None else once,
+        cert=cert,
         timeout=settings["timeout"],
+        collect_timing=settings.get("collect_timing", False),
+        split_loggers=settings.get("split_loggers") or None,
+        tls_ciphers=settings.get("tls_ciphers"),
+        tls_min_version=settings.get("tls_min_version") or None,
     )
     session.session.trust_env = once is None
     catalog = parse_catalog_info(settings["catalog"])

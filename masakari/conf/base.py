@@ -18,21 +18,12 @@ base_opts = [
     cfg.StrOpt('tempdir',
                help='Explicitly specify the temporary working directory. '
                     'Services check at start-up that they can write to it.'),
-    cfg.BoolOpt('monkey_patch',
-                default=False,
-                help='Accepted for compatibility and ignored: masakari runs '
-                     'on native threads and never monkey patches.'),
-    cfg.ListOpt('monkey_patch_modules',
-                default=['masakari.api:masakari.cmd'],
-                help='Accepted for compatibility and ignored (see '
-                     'monkey_patch).'),
-    # Kept so configuration files written for upstream masakari still
-    # load; nothing reads it: an error message whose template cannot be
-    # filled shows the template instead and never fails the request.
-    cfg.BoolOpt('fatal_exception_format_errors',
-                default=False,
-                help='Accepted for compatibility and ignored: a message '
-                     'template that cannot be filled is shown as it is.'),
+    # Not registered although upstream has them, because nothing here would
+    # read them (a configuration file that still sets them loads fine):
+    # monkey_patch and monkey_patch_modules (masakari runs on native threads
+    # and never monkey patches), fatal_exception_format_errors (a message
+    # template that cannot be filled is shown as it is, never failing the
+    # request).
 ]
 
 

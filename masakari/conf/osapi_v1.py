@@ -20,16 +20,8 @@ osapi_v1_group = cfg.OptGroup(
     help='Options under this group are used to define the API v1.')
 
 osapi_v1_opts = [
-    cfg.ListOpt('extensions_blacklist',
-                default=[],
-                deprecated_for_removal=True,
-                deprecated_reason='API extensions are always all enabled.',
-                help='Accepted for compatibility and ignored.'),
-    cfg.ListOpt('extensions_whitelist',
-                default=[],
-                deprecated_for_removal=True,
-                deprecated_reason='API extensions are always all enabled.',
-                help='Accepted for compatibility and ignored.'),
+    # extensions_blacklist and extensions_whitelist (deprecated upstream)
+    # are not registered: the API extensions are always all enabled.
     cfg.StrOpt('project_id_regex',
                deprecated_for_removal=True,
                deprecated_reason='Project ids are matched by a fixed '

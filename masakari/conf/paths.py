@@ -13,7 +13,6 @@
 """Filesystem locations (group DEFAULT)."""
 
 import os
-import sys
 
 from oslo_config import cfg
 
@@ -24,10 +23,6 @@ path_opts = [
                sample_default='<Path>',
                help='Directory where the masakari python module is '
                     'installed.'),
-    cfg.StrOpt('bindir',
-               default=os.path.join(sys.prefix, 'local', 'bin'),
-               sample_default='<Python prefix>/local/bin',
-               help='Directory where masakari binaries are installed.'),
     cfg.StrOpt('state_path',
                default='$pybasedir',
                help="Top-level directory for maintaining masakari's state "

@@ -25,12 +25,10 @@ service_opts = [
                             'FQDN or IP address.'),
     cfg.StrOpt('engine_manager',
                default='masakari.engine.manager.MasakariManager',
-               help='Full class name of the engine manager.'),
-    cfg.IntOpt('report_interval',
-               default=10,
-               min=1,
-               help='Seconds between nodes reporting state to the data '
-                    'store.'),
+               help='Full class name of the engine manager that '
+                    'masakari-engine builds (with the engine\'s application '
+                    'context as its one argument): a subclass of '
+                    'masakari.engine.manager.MasakariManager.'),
     cfg.BoolOpt('periodic_enable',
                 default=True,
                 help='Enable the periodic tasks of masakari-engine.'),
@@ -38,7 +36,9 @@ service_opts = [
                default=300,
                min=1,
                help='Maximum seconds between two runs of the periodic '
-                    'tasks.'),
+                    'tasks of masakari-engine (they otherwise run every '
+                    'process_unfinished_notifications_interval seconds, or '
+                    'a third of notification_lease_period if shorter).'),
     cfg.IntOpt('periodic_fuzzy_delay',
                default=60,
                min=0,
@@ -61,11 +61,9 @@ service_opts = [
                min=1,
                help='Number of masakari-api worker processes. Defaults to '
                     'the number of CPUs available.'),
-    cfg.IntOpt('service_down_time',
-               default=60,
-               min=1,
-               help='Maximum seconds since the last check-in for a service '
-                    'to be considered up.'),
+    # report_interval and service_down_time (upstream: registered, never
+    # read) are not registered: engines prove they are alive through the
+    # leases on the notifications they run (notification_lease_period).
 ]
 
 

@@ -56,6 +56,7 @@ class Periodic:
             min(
                 conf.process_unfinished_notifications_interval,
                 conf.notification_lease_period / 3.0,
+                conf.periodic_interval_max,
             ),
         )
 

@@ -51,6 +51,19 @@ def rpc_target(conf: Any) -> messaging.Target:
     )
 
 
+def manager_class(conf: Any) -> type:
+    """[DEFAULT] engine_manager: the manager class masakari-engine builds."""
+    from oslo_utils import importutils
+
+    cls = importutils.import_class(conf.engine_manager)
+    if not (isinstance(cls, type)
+            and issubclass(cls, manager_mod.MasakariManager)):
+        raise TypeError(
+            f"[DEFAULT] engine_manager {conf.engine_manager} is not a "
+            "subclass of masakari.engine.manager.MasakariManager")
+    return cls
+
+
 class EngineRunner:
     """Builds and runs the engine parts (also used by the all-in-one)."""
 
@@ -81,7 +94,7 @@ class EngineRunner:
         if self.manager is None:
             if self.app is None:
                 self.app = app_mod.EngineApp.build(self.conf)
-            self.manager = manager_mod.MasakariManager(self.app)
+            self.manager = manager_class(self.conf)(self.app)
         self.manager.start()
         factory = self._rpc_server_factory
         if factory is None:

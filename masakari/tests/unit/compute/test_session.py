@@ -73,3 +73,46 @@ def test_adapter_trusts_the_environment_only_when_needed(clean_env):
     adapter = nova_session.build_adapter(SETTINGS)
     assert adapter.session.session.trust_env is True
     assert adapter.session.verify is True
+
+
+def _conf(**defaults):
+    from oslo_config import cfg
+
+    from masakari import conf as masakari_conf
+    conf = cfg.ConfigOpts()
+    for module in masakari_conf.MODULES:
+        module.register_opts(conf)
+    conf([], project="masakari", default_config_files=[])
+    conf.set_override("os_privileged_user_auth_url", "http://ks/v3")
+    conf.set_override("os_privileged_user_name", "masakari")
+    conf.set_override("os_privileged_user_password", "pw")
+    conf.set_override("os_privileged_user_tenant", "service")
+    for name, value in defaults.items():
+        conf.set_override(name, value)
+    return conf
+
+
+def test_keystoneauth_session_options_reach_the_session(clean_env):
+    """[DEFAULT] certfile/keyfile, collect_timing, split_loggers and the TLS
+    options (keystoneauth's session options) shape the Nova session."""
+    conf = _conf(certfile="/c.pem", keyfile="/k.pem", collect_timing=True,
+                 split_loggers=True, tls_min_version="1.3",
+                 cafile="/ks-ca.pem")
+    settings = nova_session._settings(conf)
+    session = nova_session.build_adapter(settings).session
+    assert session.cert == ("/c.pem", "/k.pem")
+    assert session._collect_timing is True
+    assert session._split_loggers is True
+    assert session.tls_min_version == "1.3"
+    assert session.verify == "/ks-ca.pem"
+    # masakari's own Nova options win over keystoneauth's.
+    conf.set_override("nova_ca_certificates_file", "/nova-ca.pem")
+    conf.set_override("insecure", True)
+    settings = nova_session._settings(conf)
+    assert settings["cafile"] == "/nova-ca.pem" and settings["insecure"]
+    assert nova_session.build_adapter(settings).session.verify is False
+
+
+def test_certfile_alone_is_the_client_certificate(clean_env):
+    settings = nova_session._settings(_conf(certfile="/both.pem"))
+    assert nova_session.build_adapter(settings).session.cert == "/both.pem"
