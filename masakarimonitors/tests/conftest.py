@@ -18,7 +18,7 @@ import shutil
 import pytest
 
 from masakarimonitors.tests import confutils
-from masakarimonitors.tests import fakeapi
+from masakarimonitors.testing import fakeapi
 
 
 def require_backend(available: bool, what: str) -> None:

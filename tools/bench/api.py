@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__),
 
 from masakari.db import api as db_api  # noqa: E402
 from masakari.db import migration  # noqa: E402
-from masakari.tests.functional.api import server as api_server  # noqa: E402
+from masakari.testing import api_server  # noqa: E402
 
 
 def seed(url: str, segments: int, hosts: int, extra_hosts: int) -> str:

@@ -41,9 +41,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-from masakarimonitors.tests import daemon as daemon_mod  # noqa: E402
-from masakarimonitors.tests import fakeapi  # noqa: E402
-from masakarimonitors.tests.functional import libvirtd as libvirtd_mod  # noqa: E402,E501
+from masakarimonitors.testing import daemon as daemon_mod  # noqa: E402
+from masakarimonitors.testing import helpers  # noqa: E402
+from masakarimonitors.testing import fakeapi  # noqa: E402
+from masakarimonitors.testing import libvirtd as libvirtd_mod  # noqa: E402,E501
 
 
 class TimedAPI(fakeapi.FakeMasakariAPI):
@@ -105,9 +106,9 @@ def bench_kills(kills, workdir):
             pid = lvd.qemu_pid(name)
             killed = time.monotonic()
             os.kill(pid, signal.SIGKILL)
-            daemon_mod.wait_until(lambda: uuid in api.arrivals
-                                  and uuid in events, timeout=60,
-                                  message="event and notification")
+            helpers.wait_until(lambda: uuid in api.arrivals
+                               and uuid in events, timeout=60,
+                               message="event and notification")
             to_event.append(events[uuid] - killed)
             to_accept.append(api.arrivals[uuid] - killed)
             share.append(api.arrivals[uuid] - events[uuid])

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from masakarimonitors.tests import daemon as daemon_mod
+from masakarimonitors.testing import daemon as daemon_mod
 
 pytestmark = pytest.mark.functional
 

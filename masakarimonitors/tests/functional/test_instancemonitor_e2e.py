@@ -28,9 +28,9 @@ import urllib.request
 import pytest
 
 from masakarimonitors.tests import conftest
-from masakarimonitors.tests import daemon as daemon_mod
-from masakarimonitors.tests import helpers
-from masakarimonitors.tests.functional import libvirtd as libvirtd_mod
+from masakarimonitors.testing import daemon as daemon_mod
+from masakarimonitors.testing import helpers
+from masakarimonitors.testing import libvirtd as libvirtd_mod
 
 pytestmark = pytest.mark.functional
 

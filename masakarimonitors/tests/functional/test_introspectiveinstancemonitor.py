@@ -23,7 +23,7 @@ import uuid
 import pytest
 
 from masakarimonitors.tests import conftest
-from masakarimonitors.tests import helpers
+from masakarimonitors.testing import helpers
 
 pytestmark = pytest.mark.functional
 

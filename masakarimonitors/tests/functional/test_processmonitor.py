@@ -19,9 +19,9 @@ import sys
 import pytest
 import yaml
 
-from masakarimonitors.tests import daemon as daemon_mod
-from masakarimonitors.tests import helpers
-from masakarimonitors.tests import fakeapi
+from masakarimonitors.testing import daemon as daemon_mod
+from masakarimonitors.testing import helpers
+from masakarimonitors.testing import fakeapi
 
 pytestmark = pytest.mark.functional
 

@@ -19,7 +19,7 @@ from masakari.db import migration
 from masakari.testing.cloud.simulator import CloudSimulator
 from masakari.tests.fixtures.database import BACKENDS
 from masakari.tests.fixtures.database import TestDatabase
-from masakari.tests.functional.api import server as api_server
+from masakari.testing import api_server
 
 COMPUTE_HOSTS = [f'compute{i}' for i in range(1, 6)]
 

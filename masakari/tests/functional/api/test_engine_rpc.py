@@ -32,7 +32,7 @@ from oslo_messaging import conffixture
 from masakari.db import api as db_api
 from masakari.db import migration
 from masakari import rpc
-from masakari.tests.functional.api import server as api_server
+from masakari.testing import api_server
 
 pytestmark = pytest.mark.functional
 

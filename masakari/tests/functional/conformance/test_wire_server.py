@@ -30,7 +30,7 @@ from masakari.db import api as db_api
 from masakari.db import migration
 from masakari.db import session as db_session
 from masakari.testing.cloud.simulator import CloudSimulator
-from masakari.tests.functional.api import server as api_server
+from masakari.testing import api_server
 from masakari.tests.unit.api import conformance_table as table
 from masakari.tests.unit.api import fakes
 

@@ -386,7 +386,7 @@ class Bed:
     def start(self) -> "Bed":
         require(os.geteuid() == 0, "BMC emulator tests need root "
                 "(a private privileged libvirtd)")
-        from masakarimonitors.tests.functional import libvirtd as helper
+        from masakarimonitors.testing import libvirtd as helper
         try:
             import libvirt
         except ImportError:

@@ -29,7 +29,7 @@ import urllib.request
 import pytest
 
 from masakari.db import migration
-from masakari.tests.functional.api import server as api_server
+from masakari.testing import api_server
 
 pytestmark = pytest.mark.functional
 

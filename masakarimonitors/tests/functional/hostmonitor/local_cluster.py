@@ -29,8 +29,8 @@ import os
 import shutil
 import subprocess
 
-from masakarimonitors.tests import daemon
-from masakarimonitors.tests import helpers
+from masakarimonitors.testing import daemon
+from masakarimonitors.testing import helpers
 
 STATE_GLOBS = ("/var/lib/pacemaker/cib/*", "/var/lib/pacemaker/pengine/*",
                "/var/lib/corosync/ringid_*")

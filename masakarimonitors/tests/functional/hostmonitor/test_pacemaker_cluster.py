@@ -28,7 +28,7 @@ from masakarimonitors.hostmonitor.host_handler import handle_host
 from masakarimonitors.tests.functional.hostmonitor import conftest
 from masakarimonitors.tests.functional.hostmonitor import fake_api
 from masakarimonitors.tests.functional.hostmonitor import local_cluster
-from masakarimonitors.tests import helpers
+from masakarimonitors.testing import helpers
 
 pytestmark = pytest.mark.functional
 

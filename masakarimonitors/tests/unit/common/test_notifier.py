@@ -16,7 +16,7 @@ import pytest
 
 from masakarimonitors.common import notifier
 from masakarimonitors.common import spool as spool_mod
-from masakarimonitors.tests import helpers
+from masakarimonitors.testing import helpers
 
 
 def _notification(event="STOPPED", when=None):

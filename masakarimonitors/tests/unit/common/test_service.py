@@ -21,7 +21,7 @@ from masakarimonitors.common import context
 from masakarimonitors.common import manager
 from masakarimonitors.common import notifier as notifier_mod
 from masakarimonitors.common import service
-from masakarimonitors.tests import helpers
+from masakarimonitors.testing import helpers
 
 
 class LoopManager(manager.Manager):

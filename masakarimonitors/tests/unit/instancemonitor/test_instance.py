@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from masakarimonitors.instancemonitor import instance
-from masakarimonitors.tests import helpers
+from masakarimonitors.testing import helpers
 
 UUID = "6695eb01-f6a4-8304-79aa-97f2502e193f"
 

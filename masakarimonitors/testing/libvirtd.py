@@ -25,7 +25,7 @@ import subprocess
 import time
 import uuid
 
-from masakarimonitors.tests import daemon as daemon_mod
+from masakarimonitors.testing import daemon as daemon_mod
 
 QEMU_BINARY = "qemu-system-x86_64"
 LOCK_PATH = "/run/lock/masakari-test-libvirtd.lock"

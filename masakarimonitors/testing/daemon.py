@@ -20,7 +20,6 @@ import time
 
 # Re-exported for tools/bench/detection.py, which waits through this module;
 # the one implementation lives in the shared test helpers.
-from masakarimonitors.tests.helpers import wait_until  # noqa: F401
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
