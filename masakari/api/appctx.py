@@ -50,7 +50,7 @@ class AppContext:
         self.enforcer = enforcer or policy.make_enforcer(conf)
         self.intake = notifications.Intake(conf, engine_api=engine_api,
                                            metrics=self.metrics)
-        self.compute_check = compute_checker or compute.NovaCheck()
+        self.compute_check = compute_checker or compute.NovaCheck(conf)
 
     def close(self) -> None:
         """Release what the context holds (the coordination backend, the

@@ -92,28 +92,3 @@ class Coordination:
                 coordinator.stop()
             except Exception:  # noqa: BLE001 - best effort on shutdown
                 pass
-
-
-# The API's notification intake (masakari.ha.notifications) still calls
-# module functions and has no application context to hold a Coordination;
-# these keep it working until it is given one.
-_intake_guard = threading.Lock()
-_intake: list[Coordination] = []
-
-
-def distributed_lock(conf: Any, name: str) -> Any | None:
-    """Module-level form of Coordination.distributed_lock for the intake."""
-    with _intake_guard:
-        if not _intake or _intake[0].conf is not conf:
-            if _intake:
-                _intake.pop().stop()
-            _intake.append(Coordination(conf))
-        coordination = _intake[0]
-    return coordination.distributed_lock(name)
-
-
-def stop() -> None:
-    """Stop the intake's coordinator, if any."""
-    with _intake_guard:
-        while _intake:
-            _intake.pop().stop()

@@ -66,16 +66,10 @@ class API:
 
     def __init__(
         self,
-        conf: Any = None,
+        conf: Any,
         adapter_factory: Callable[[Any], Any] | None = None,
         sessions: nova_session.SessionCache | None = None,
     ) -> None:
-        if conf is None:
-            # Only masakari.ha.compute builds an API without its config;
-            # remove once it passes one.
-            from masakari import conf as masakari_conf
-
-            conf = masakari_conf.CONF
         self._conf = conf
         if adapter_factory is None:
             sessions = sessions or nova_session.SessionCache()

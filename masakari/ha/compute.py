@@ -27,7 +27,8 @@ Checker = Callable[[Any, str], None]
 class NovaCheck:
     """Asks Nova's os-services API; its client is made on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, conf: Any) -> None:
+        self.conf = conf
         self._lock = threading.Lock()
         self._nova_api: Any = None
 
@@ -37,6 +38,6 @@ class NovaCheck:
         with self._lock:
             if self._nova_api is None:
                 from masakari.compute import nova
-                self._nova_api = nova.API()
+                self._nova_api = nova.API(conf=self.conf)
             api = self._nova_api
         api.find_compute_service(context, host_name)

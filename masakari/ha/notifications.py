@@ -49,6 +49,7 @@ class Intake:
                  metrics: Any = None) -> None:
         self.conf = conf
         self.metrics = metrics
+        self.coordination = coordination.Coordination(conf)
         self._engine_api = engine_api
         self._engine_lock = threading.Lock()
         self.sleep = sleep
@@ -64,11 +65,11 @@ class Intake:
             return self._engine_api
 
     def _backend_url(self) -> str | None:
-        return coordination.backend_url(self.conf)
+        return self.coordination.backend_url()
 
     @contextlib.contextmanager
     def _lock(self, name: str) -> Iterator[None]:
-        lock = coordination.distributed_lock(self.conf, LOCK_PREFIX + name)
+        lock = self.coordination.distributed_lock(LOCK_PREFIX + name)
         if lock is None:
             yield
             return
@@ -76,7 +77,7 @@ class Intake:
             yield
 
     def stop(self) -> None:
-        coordination.stop()
+        self.coordination.stop()
 
     # -- intake -----------------------------------------------------------
     def _random_delay(self) -> None:
