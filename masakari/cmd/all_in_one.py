@@ -163,6 +163,7 @@ class Client:
 
 def start_simulator(conf: Any, scale: float = 10.0) -> Any:
     """The cloud simulator with the demo hosts, as the engine's Nova."""
+    from masakari.testing import nova_conf
     from masakari.testing.cloud import CloudSimulator, Timings
 
     timings = Timings(
@@ -174,12 +175,7 @@ def start_simulator(conf: Any, scale: float = 10.0) -> Any:
         service_down_time=60.0,
     )
     sim = CloudSimulator(scale=scale, timings=timings).start()
-    creds = sim.credentials
-    conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
-    conf.set_override("os_privileged_user_name", creds["username"])
-    conf.set_override("os_privileged_user_password", creds["password"])
-    conf.set_override("os_privileged_user_tenant", creds["project_name"])
-    conf.set_override("os_region_name", sim.region)
+    nova_conf.use_simulator(conf, sim)
     for name in DEMO_HOSTS:
         sim.add_host(name)
     return sim

@@ -66,3 +66,30 @@ class FakeClock(Clock):
         # Yield so other threads can observe the new time.
         time.sleep(0)
         return bool(cancel is not None and cancel.is_set())
+
+
+class ScaledEngineClock(Clock):
+    """The engine's clock on a cloud simulator's scaled time: readings are
+    simulated time, sleeps last the matching (shorter) real time.
+
+    ``clock``: anything with ``now()`` (simulated epoch seconds) and
+    ``scale`` (simulated seconds per real second).
+    """
+
+    def __init__(self, clock) -> None:
+        self._clock = clock
+
+    def monotonic(self) -> float:
+        return self._clock.now()
+
+    def utcnow(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(
+            self._clock.now(), datetime.timezone.utc).replace(tzinfo=None)
+
+    def sleep(self, seconds: float,
+              cancel: threading.Event | None = None) -> bool:
+        real = max(0.0, seconds) / self._clock.scale
+        if cancel is None:
+            time.sleep(real)
+            return False
+        return cancel.wait(real)

@@ -19,23 +19,14 @@ hands it to the shared runtime. Guest-agent notifications use the
 
 import sys
 
-from masakarimonitors.common import context
-from masakarimonitors.common import service
-from masakarimonitors import conf as monitors_conf
+from masakarimonitors.cmd import entry
 
 MANAGER_OPTION = "introspectiveinstancemonitor_manager"
 
 
 def run(argv: list) -> int:
     """Start the daemon with ``argv``; return its exit status."""
-    conf = monitors_conf.new_config()
-    binary = service.binary_name(MANAGER_OPTION)
-    status = service.parse(conf, argv, binary)
-    if status is not None:
-        return status
-    ctx = context.build(conf, binary, conf.callback.retry_max,
-                        conf.callback.retry_interval)
-    return service.run(MANAGER_OPTION, ctx)
+    return entry.start(MANAGER_OPTION, "callback", argv)
 
 
 def main() -> None:

@@ -57,6 +57,7 @@ from masakari import conf as masakari_conf  # noqa: E402
 from masakari.db import api as db_api  # noqa: E402
 from masakari.db import migration  # noqa: E402
 from masakari.engine import app as app_mod  # noqa: E402
+from masakari.testing import nova_conf  # noqa: E402
 from masakari.engine import manager as manager_mod  # noqa: E402
 from masakari.engine.drivers import taskflow as tf_driver  # noqa: E402
 from recovery_cloud import (  # noqa: E402
@@ -124,12 +125,7 @@ def masakari_run(
             else f"sqlite:///{tmp.name}/bench.sqlite"
         )
         conf.set_override("connection", url, group="database")
-        creds = cloud.credentials
-        conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
-        conf.set_override("os_privileged_user_name", creds["username"])
-        conf.set_override("os_privileged_user_password", creds["password"])
-        conf.set_override("os_privileged_user_tenant", creds["project_name"])
-        conf.set_override("os_region_name", cloud.region)
+        nova_conf.use_simulator(conf, cloud)
         for (group, name), value in overrides.items():
             conf.set_override(name, value, group=group)
         migration.db_sync(url=url, taskflow_connection=None)

@@ -27,9 +27,8 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
-from masakari.engine import timing  # noqa: E402
+from masakari.testing import clock_fakes  # noqa: E402
 from masakari.testing.cloud import CloudSimulator, builder  # noqa: E402
-from masakari.testing.cloud import clock as sim_clock  # noqa: E402
 
 HA = {"HA_Enabled": "True"}
 FAILED = "failed"
@@ -38,24 +37,8 @@ START_TIMEOUT = 60.0  # real seconds for a simulator process to come up
 RUN_TIMEOUT = 600.0  # real seconds for one recovery
 
 
-class SimClock(timing.Clock):
-    """The engine's clock: simulated time, sleeps scaled to real time."""
-
-    def __init__(self, clock) -> None:
-        self._clock = clock
-
-    def monotonic(self) -> float:
-        return self._clock.now()
-
-    def utcnow(self) -> datetime.datetime:
-        return sim_clock.to_datetime(self._clock.now()).replace(tzinfo=None)
-
-    def sleep(self, seconds, cancel=None) -> bool:
-        real = max(0.0, seconds) / self._clock.scale
-        if cancel is None:
-            time.sleep(real)
-            return False
-        return cancel.wait(real)
+# The engine's clock: simulated time, sleeps scaled to real time.
+SimClock = clock_fakes.ScaledEngineClock
 
 
 class MirrorClock:

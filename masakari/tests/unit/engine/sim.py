@@ -15,35 +15,17 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 
 from masakari.compute import nova
 from masakari.compute import session as nova_session
 from masakari.engine.drivers import taskflow as tf_driver
-from masakari.engine import timing
 from masakari.testing.cloud import CloudSimulator, Timings
-from masakari.testing.cloud import clock as sim_clock
+from masakari.testing import clock_fakes
+from masakari.testing import nova_conf
 
 
-class SimEngineClock(timing.Clock):
-    """The engine's clock running on the simulator's scaled time."""
-
-    def __init__(self, clock: sim_clock.ScaledClock) -> None:
-        self._clock = clock
-
-    def monotonic(self) -> float:
-        return self._clock.now()
-
-    def utcnow(self) -> datetime.datetime:
-        return sim_clock.to_datetime(self._clock.now()).replace(tzinfo=None)
-
-    def sleep(self, seconds, cancel=None) -> bool:
-        real = max(0.0, seconds) / self._clock.scale
-        if cancel is None:
-            import time
-            time.sleep(real)
-            return False
-        return cancel.wait(real)
+# The engine's clock on the simulator's scaled time.
+SimEngineClock = clock_fakes.ScaledEngineClock
 
 
 FAST = Timings(rebuild=2.0, rebuild_claim=0.5, stop=1.0, start=1.0,
@@ -73,12 +55,7 @@ def driver(conf, sim) -> tf_driver.TaskFlowDriver:
 
 def configure(conf, sim) -> None:
     """Point conf's privileged Nova user at the simulator."""
-    creds = sim.credentials
-    conf.set_override("os_privileged_user_auth_url", creds["auth_url"])
-    conf.set_override("os_privileged_user_name", creds["username"])
-    conf.set_override("os_privileged_user_password", creds["password"])
-    conf.set_override("os_privileged_user_tenant", creds["project_name"])
-    conf.set_override("os_region_name", sim.region)
+    nova_conf.use_simulator(conf, sim)
 
 
 def nova_api(conf, sim):
