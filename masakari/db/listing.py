@@ -47,10 +47,7 @@ def resolve_sort(model: type, sort_keys: Sequence[str] | None,
     columns = column_keys(model)
     for key in keys:
         if key not in columns:
-            # A plain sentence (the exception's template renders a
-            # Python repr around it).
-            raise exception.InvalidSortKey(
-                message=f"Sort key supplied is invalid: {key}")
+            raise exception.InvalidSortKey(key=key)
     first = dirs[0] if dirs else "desc"
     dirs = dirs + [first] * (len(keys) - len(dirs))
     order = list(zip(keys, dirs))
