@@ -19,7 +19,8 @@ import uuid
 
 from masakari.testing.cloud import compute_views as views
 from masakari.testing.cloud import errors
-from masakari.testing.cloud.compute_model import Compute, Service
+from masakari.testing.cloud.compute_model import Compute
+from masakari.testing.cloud.compute_records import Service
 from masakari.testing.cloud.http import Call, Reply, first_key
 
 

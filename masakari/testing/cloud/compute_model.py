@@ -16,7 +16,7 @@ Every mutation and every read goes through :class:`Compute` under its lock.
 Asynchronous work (rebuilds, stops, starts) is a list of timed steps kept in
 a heap; :meth:`Compute.settle` applies the steps that are due at the current
 simulated time, so state changes happen lazily on the next read and no
-background thread is needed.
+background thread is needed. The records it keeps are in compute_records.
 """
 
 from __future__ import annotations
@@ -29,28 +29,10 @@ import uuid
 from typing import Callable
 
 from masakari.testing.cloud.clock import Clock
+from masakari.testing.cloud.compute_records import (
+    DEFAULT_POWER, FLAVORS, NOSTATE, RUNNING, SHUTDOWN, VM_STATES, Aggregate,
+    Host, Migration, Server, Service)
 from masakari.testing.cloud.faults import FaultInjector
-
-# nova.compute.power_state
-NOSTATE, RUNNING, PAUSED, SHUTDOWN, CRASHED, SUSPENDED = 0, 1, 3, 4, 6, 7
-
-VM_STATES = ('active', 'building', 'paused', 'suspended', 'stopped',
-             'rescued', 'resized', 'soft-delete', 'deleted', 'error',
-             'shelved', 'shelved_offloaded')
-
-DEFAULT_POWER = {'active': RUNNING, 'building': NOSTATE, 'paused': PAUSED,
-                 'suspended': SUSPENDED, 'stopped': SHUTDOWN,
-                 'rescued': RUNNING, 'resized': RUNNING,
-                 'soft-delete': SHUTDOWN, 'error': NOSTATE,
-                 'shelved': SHUTDOWN, 'shelved_offloaded': SHUTDOWN}
-
-FLAVORS = {
-    'm1.tiny': {'vcpus': 1, 'ram': 512, 'disk': 1},
-    'm1.small': {'vcpus': 1, 'ram': 2048, 'disk': 20},
-    'm1.medium': {'vcpus': 2, 'ram': 4096, 'disk': 40},
-    'm1.large': {'vcpus': 4, 'ram': 8192, 'disk': 80},
-    'm1.xlarge': {'vcpus': 8, 'ram': 16384, 'disk': 160},
-}
 
 
 @dataclasses.dataclass
@@ -69,99 +51,6 @@ class Timings:
         for field in dataclasses.fields(self):
             if getattr(self, field.name) < 0:
                 raise ValueError('%s must not be negative' % field.name)
-
-
-@dataclasses.dataclass
-class Service:
-    """A nova service row; compute services belong to a :class:`Host`."""
-
-    binary: str
-    host: str
-    zone: str
-    id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
-    status: str = 'enabled'
-    disabled_reason: str | None = None
-    forced_down: bool = False
-
-
-@dataclasses.dataclass
-class Host:
-    name: str
-    node: str
-    service: Service
-    vcpus: int = 32
-    memory_mb: int = 131072
-    local_gb: int = 2000
-    cpu_allocation_ratio: float = 4.0   # nova initial_cpu_allocation_ratio
-    ram_allocation_ratio: float = 1.0   # nova initial_ram_allocation_ratio
-    host_ip: str = '192.0.2.1'
-    hypervisor_id: str = dataclasses.field(
-        default_factory=lambda: str(uuid.uuid4()))
-    alive: bool = True
-    alive_since: float = 0.0
-    died_at: float | None = None
-    servers: dict[str, Server] = dataclasses.field(default_factory=dict)
-    claims: dict[str, Server] = dataclasses.field(default_factory=dict)
-
-
-@dataclasses.dataclass
-class Server:
-    id: str
-    name: str
-    project_id: str
-    user_id: str
-    flavor: dict
-    flavor_name: str
-    host: str | None
-    node: str | None
-    vm_state: str
-    task_state: str | None
-    power_state: int
-    created: float
-    updated: float
-    seq: int
-    metadata: dict[str, str] = dataclasses.field(default_factory=dict)
-    locked: bool = False
-    locked_by: str | None = None       # 'admin' | 'owner'
-    locked_reason: str | None = None
-    launched_at: float | None = None
-    fault: dict | None = None
-    image_id: str = '70a599e0-31e7-49b7-b260-868f441e862b'
-    availability_zone: str = 'nova'
-    generation: int = 0                # bumps cancel pending steps
-    dest: str | None = None            # claimed evacuation target
-
-
-@dataclasses.dataclass
-class Aggregate:
-    id: int
-    name: str
-    created: float
-    availability_zone: str | None = None
-    hosts: list[str] = dataclasses.field(default_factory=list)
-    metadata: dict[str, str] = dataclasses.field(default_factory=dict)
-    uuid: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
-    updated: float | None = None
-
-
-@dataclasses.dataclass
-class Migration:
-    """An evacuation record as ``GET /os-migrations`` shows it."""
-
-    id: int
-    instance_uuid: str
-    source_compute: str
-    source_node: str
-    dest_compute: str | None
-    dest_node: str | None
-    status: str
-    created: float
-    updated: float
-    project_id: str
-    user_id: str
-    flavor_name: str
-    migration_type: str = 'evacuation'
-    uuid: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
 
 
 Step = Callable[['Server', float], None]

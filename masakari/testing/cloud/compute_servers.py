@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from masakari.testing.cloud import compute_views as views
 from masakari.testing.cloud import errors
-from masakari.testing.cloud.compute_model import Compute, Server
+from masakari.testing.cloud.compute_model import Compute
+from masakari.testing.cloud.compute_records import Server
 from masakari.testing.cloud.http import Call, Reply, first_key
 
 MAX_LIMIT = 1000   # nova [api] max_limit

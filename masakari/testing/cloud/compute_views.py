@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 
 from masakari.testing.cloud.clock import to_datetime
-from masakari.testing.cloud.compute_model import (Aggregate, Compute, Host,
-                                                  Migration, Server, Service)
+from masakari.testing.cloud.compute_model import Compute
+from masakari.testing.cloud.compute_records import (Aggregate, Host,
+                                                    Migration, Server, Service)
 from masakari.testing.cloud.http import Call
 
 

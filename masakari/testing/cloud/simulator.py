@@ -34,8 +34,9 @@ from masakari.testing.cloud import microversion
 from masakari.testing.cloud.admin_api import AdminApp
 from masakari.testing.cloud.clock import Clock, ManualClock, ScaledClock
 from masakari.testing.cloud.compute_api import ComputeApp
-from masakari.testing.cloud.compute_model import (Aggregate, Compute, Host,
-                                                  Server, Service, Timings)
+from masakari.testing.cloud.compute_model import Compute, Timings
+from masakari.testing.cloud.compute_records import (Aggregate, Host, Server,
+                                                    Service)
 from masakari.testing.cloud.errors import SimError
 from masakari.testing.cloud.faults import Fault, FaultInjector, RebuildFault
 from masakari.testing.cloud.identity_api import IdentityApp

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 import webob
 
+from masakari.tests.unit.api import conformance_base as parts
 from masakari.tests.unit.api import conformance_table as table
 from masakari.tests.unit.api import fakes
 
@@ -55,7 +56,7 @@ def world(app: Any) -> dict[str, str]:
     return table.build_world()
 
 
-def check(resp: webob.Response, ex: table.Exchange,
+def check(resp: webob.Response, ex: parts.Exchange,
           names: dict[str, str]) -> None:
     assert resp.status == ex.status, resp.body[:500]
     for header, expected in ex.headers.items():
@@ -63,10 +64,10 @@ def check(resp: webob.Response, ex: table.Exchange,
     request_id = resp.headers.get('x-openstack-request-id')
     v1 = ex.path == '/v1' or ex.path.startswith('/v1/')
     if v1 and ex.method != 'OPTIONS':
-        assert table.REQUEST_ID_RE.match(request_id or ''), resp.headers
+        assert parts.REQUEST_ID_RE.match(request_id or ''), resp.headers
     if ex.body is not None:
-        got = table.normalise(resp.body.decode(), names)
-        assert got == table.normalise(ex.body, {})
+        got = parts.normalise(resp.body.decode(), names)
+        assert got == parts.normalise(ex.body, {})
     if v1 and resp.status_int == 204:
         assert resp.headers['Content-Length'] == '0'
     if ex.note is not None:
@@ -75,7 +76,7 @@ def check(resp: webob.Response, ex: table.Exchange,
 
 @pytest.mark.parametrize('ex', table.ALL, ids=str)
 def test_exchange(app: Any, world: dict[str, str],
-                  ex: table.Exchange) -> None:
+                  ex: parts.Exchange) -> None:
     for method, path, body in ex.setup:
         resp = send(app, method, path, world, body=body)
         assert resp.status_int < 300, resp.body
@@ -92,7 +93,7 @@ def test_table_ids_are_unique() -> None:
 def test_normalise_keeps_microseconds_visible() -> None:
     # A created_at with non-zero microseconds must not be hidden.
     text = '{"created_at": "2026-11-22T01:05:16.123456"}'
-    assert table.normalise(text, {}) == text
+    assert parts.normalise(text, {}) == text
 
 
 def test_recovery_workflow_details_at_1_1(app: Any, world: dict[str, str],
@@ -107,17 +108,17 @@ def test_recovery_workflow_details_at_1_1(app: Any, world: dict[str, str],
                '"progress": 1.0, "progress_details": [{"timestamp": '
                '"2019-03-07 13:54:28.842031", "progress": "0.0", '
                '"message": "m"}], "state": "SUCCESS"}], ')
-    expected = '{"notification": ' + table.NOTIF_HOST.replace(
+    expected = '{"notification": ' + parts.NOTIF_HOST.replace(
         '"failover_segment_uuid"', details + '"failover_segment_uuid"') + '}'
     for version in ('1.1', '1.3'):
-        ex = table.Exchange('details', 'GET', table.NH, '200 OK',
-                            table.ok(version), expected)
-        check(send(app, 'GET', table.NH, world, version=version), ex, world)
+        ex = parts.Exchange('details', 'GET', parts.NH, '200 OK',
+                            parts.ok(version), expected)
+        check(send(app, 'GET', parts.NH, world, version=version), ex, world)
     # Lists never carry the details, whatever the version.
     resp = send(app, 'GET', '/v1/notifications?type=COMPUTE_HOST', world,
                 version='1.3')
-    assert table.normalise(resp.body.decode(), world) == (
-        '{"notifications": [' + table.NOTIF_HOST + ']}')
+    assert parts.normalise(resp.body.decode(), world) == (
+        '{"notifications": [' + parts.NOTIF_HOST + ']}')
 
 
 def test_engine_down_at_1_1_is_503(app: Any, world: dict[str, str],
@@ -125,11 +126,11 @@ def test_engine_down_at_1_1_is_503(app: Any, world: dict[str, str],
     """Upstream: 500 MessagingTimeout; ours: 503 JSON fault."""
     import oslo_messaging
     engine_api.call_error = oslo_messaging.MessagingTimeout('gone')
-    resp = send(app, 'GET', table.NH, world, version='1.1')
+    resp = send(app, 'GET', parts.NH, world, version='1.1')
     assert resp.status == '503 Service Unavailable'
     assert json.loads(resp.body)['serviceUnavailable']['code'] == 503
     assert resp.headers['OpenStack-API-Version'] == 'instance-ha 1.1'
-    assert os.path.exists(os.path.join(NOTES, table.NOTE_NO_500))
+    assert os.path.exists(os.path.join(NOTES, parts.NOTE_NO_500))
 
 
 def test_segment_pagination_by_integer_marker(app: Any,
@@ -150,9 +151,9 @@ def test_segment_pagination_by_integer_marker(app: Any,
 
 def test_segment_delete_cascade_frees_host_names(
         app: Any, world: dict[str, str]) -> None:
-    assert send(app, 'DELETE', table.S1, world).status_int == 204
-    resp = send(app, 'POST', table.S2 + '/hosts', world,
-                body=table.host_body(name='host1'))
+    assert send(app, 'DELETE', parts.S1, world).status_int == 204
+    resp = send(app, 'POST', parts.S2 + '/hosts', world,
+                body=parts.host_body(name='host1'))
     assert resp.status == '201 Created'
 
 
@@ -161,10 +162,10 @@ def test_keystone_member_is_403(keystone_app: Any) -> None:
     resp = send(keystone_app, 'GET', '/v1/segments', {},
                 headers={'X-Roles': 'member'})
     assert resp.status == '403 Forbidden'
-    assert resp.body.decode() == table.err(
+    assert resp.body.decode() == parts.err(
         'forbidden', 403, "Policy doesn't allow "
         "os_masakari_api:segments:index to be performed.")
-    assert resp.headers['Content-Type'] == table.FAULT_JSON
+    assert resp.headers['Content-Type'] == parts.FAULT_JSON
     assert resp.headers['OpenStack-API-Version'] == 'instance-ha 1.0'
 
 
@@ -173,7 +174,7 @@ def test_keystone_schema_before_policy(keystone_app: Any) -> None:
                 body={'segment': {}}, headers={'X-Roles': 'member'})
     assert resp.status_int == 400
     resp = send(keystone_app, 'POST', '/v1/notifications', {},
-                body=table.notif_body(payload={}),
+                body=parts.notif_body(payload={}),
                 headers={'X-Roles': 'member'})
     assert resp.status_int == 403
 
@@ -187,9 +188,9 @@ def test_unexpected_error_envelope_is_exact(app: Any, world: dict[str, str],
         raise KeyError('x')
 
     monkeypatch.setattr(segments, 'index', boom)
-    ex = table.Exchange(
+    ex = parts.Exchange(
         '500', 'GET', '/v1/segments', '500 Internal Server Error',
-        table.fault(), table.err(
+        parts.fault(), parts.err(
             'masakariFault', 500, 'Unexpected API Error. Please report this '
             'at https://bugs.launchpad.net/masakari/ and attach the Masakari '
             "API log if possible.\n<class 'KeyError'>"))

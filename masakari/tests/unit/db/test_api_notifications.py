@@ -1,0 +1,248 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""DB API behaviour for notifications and vmoves, on every backend."""
+
+import datetime
+
+import pytest
+
+from masakari.db import api
+from masakari import exception
+from masakari.tests.unit.db.rows import (NOW, make_host, make_notification,
+                                         make_segment)
+
+
+# --- notifications ----------------------------------------------------------
+
+def test_notification_create(db):
+    seg = make_segment()
+    host = make_host(seg)
+    aware = datetime.datetime(2026, 11, 22, 13, 0, 0, tzinfo=datetime.timezone(
+        datetime.timedelta(hours=9)))
+    note = make_notification(host, when=aware,
+                             failover_segment_uuid=seg.uuid)
+    assert note.status == "new"
+    assert len(note.notification_uuid) == 36
+    got = api.notification_get_by_uuid(note.notification_uuid)
+    assert got.generated_time == NOW
+    assert got.payload == '{"event": "STOPPED"}'
+    assert got.failover_segment_uuid == seg.uuid
+    assert got.message is None
+    assert api.notification_get_by_id(note.id).id == note.id
+    with pytest.raises(exception.NotificationNotFound) as e:
+        api.notification_get_by_uuid("nope")
+    assert str(e.value) == "No notification with id nope."
+
+
+def test_duplicate_rule(db):
+    seg = make_segment()
+    host = make_host(seg, "h1")
+    other = make_host(seg, "h2")
+    first = make_notification(host, window=180)
+    with pytest.raises(exception.DuplicateNotification) as e:
+        make_notification(host, window=180,
+                          when=NOW + datetime.timedelta(seconds=180))
+    assert str(e.value) == ("Notification received from host h1 of type "
+                            "COMPUTE_HOST is duplicate.")
+    # no upper bound: an older report is a duplicate of a newer stored one
+    with pytest.raises(exception.DuplicateNotification):
+        make_notification(host, window=180,
+                          when=NOW - datetime.timedelta(days=3))
+    # any status counts
+    api.notification_update(first.notification_uuid, {"status": "finished"})
+    with pytest.raises(exception.DuplicateNotification):
+        make_notification(host, window=180)
+    # outside the window, other payload, other type, other host: accepted
+    make_notification(host, window=180,
+                      when=NOW + datetime.timedelta(seconds=181))
+    make_notification(host, window=180, payload={"event": "STARTED"})
+    make_notification(host, window=180, type="PROCESS")
+    make_notification(other, window=180)
+    # without a window there is no check
+    make_notification(host)
+    # deleted notifications do not count
+    for n in api.notification_get_all_by_filters(
+            {"source_host_uuid": other.uuid}):
+        api.notification_delete(n.notification_uuid)
+    make_notification(other, window=180)
+
+
+def test_notification_filters(db):
+    seg = make_segment()
+    h1, h2 = make_host(seg, "h1"), make_host(seg, "h2")
+    a = make_notification(h1, when=NOW, failover_segment_uuid=seg.uuid)
+    b = make_notification(h2, when=NOW + datetime.timedelta(hours=1),
+                          type="VM")
+    api.notification_update(b.notification_uuid, {"status": "error"})
+
+    def uuids(**filters):
+        return sorted(n.notification_uuid for n in
+                      api.notification_get_all_by_filters(filters))
+
+    assert uuids(status="new") == [a.notification_uuid]
+    assert uuids(status=["new", "error"]) == sorted(
+        [a.notification_uuid, b.notification_uuid])
+    assert uuids(status="bogus") == []
+    assert uuids(source_host_uuid=h2.uuid) == [b.notification_uuid]
+    assert uuids(type="VM") == [b.notification_uuid]
+    assert uuids(failover_segment_uuid=seg.uuid) == [a.notification_uuid]
+    assert uuids(generated_since=NOW + datetime.timedelta(minutes=1)) == [
+        b.notification_uuid]
+    assert uuids(notification_uuid=[b.notification_uuid]) == [
+        b.notification_uuid]
+    assert uuids(generated_before=NOW + datetime.timedelta(minutes=1)) == [
+        a.notification_uuid]
+    far = datetime.datetime(2999, 1, 1)
+    assert len(uuids(created_before=far)) == 2
+    assert uuids(created_before=datetime.datetime(2000, 1, 1)) == []
+    assert uuids(updated_before=far) == [b.notification_uuid]
+
+
+def test_notification_cas_update(db):
+    seg = make_segment()
+    host = make_host(seg)
+    note = make_notification(host)
+    running = api.notification_update(note.notification_uuid,
+                                      {"status": "running"},
+                                      expected_status="new")
+    assert running.status == "running" and running.updated_at is not None
+    with pytest.raises(exception.NotificationStatusConflict) as e:
+        api.notification_update(note.notification_uuid,
+                                {"status": "running"},
+                                expected_status=["new", "error"])
+    assert e.value.code == 409
+    assert api.notification_get_by_uuid(
+        note.notification_uuid).status == "running"
+    stamp = running.updated_at
+    renewed = api.notification_update(
+        note.notification_uuid,
+        {"updated_at": stamp + datetime.timedelta(seconds=5)},
+        expected_updated_at=stamp)
+    assert renewed.updated_at == stamp + datetime.timedelta(seconds=5)
+    with pytest.raises(exception.NotificationStatusConflict):
+        api.notification_update(
+            note.notification_uuid, {"message": "x"},
+            expected_updated_at=stamp)
+    done = api.notification_update(note.notification_uuid,
+                                   {"status": "finished", "message": "ok"},
+                                   expected_status="running")
+    assert (done.status, done.message) == ("finished", "ok")
+    with pytest.raises(exception.NotificationNotFound):
+        api.notification_update("missing", {"status": "error"})
+
+
+def test_notification_delete_cascades_to_vmoves(db):
+    seg = make_segment()
+    host = make_host(seg)
+    note = make_notification(host)
+    api.vmove_create({"notification_uuid": note.notification_uuid,
+                      "instance_uuid": "i1", "instance_name": "vm1"})
+    api.notification_delete(note.notification_uuid)
+    assert api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid}) == []
+    with pytest.raises(exception.NotificationNotFound):
+        api.notification_delete(note.notification_uuid)
+
+
+# --- vmoves -----------------------------------------------------------------
+
+def test_vmoves(db):
+    seg = make_segment()
+    host = make_host(seg)
+    note = make_notification(host)
+    vm = api.vmove_create({"notification_uuid": note.notification_uuid,
+                           "instance_uuid": "i1", "instance_name": "vm1",
+                           "source_host": "host", "type": "evacuation",
+                           "status": "pending"})
+    api.vmove_create({"notification_uuid": note.notification_uuid,
+                      "instance_uuid": "i2", "instance_name": "vm2",
+                      "type": "evacuation", "status": "pending"})
+    moved = api.vmove_update(vm.uuid, {"status": "succeeded",
+                                       "dest_host": "other",
+                                       "end_time": NOW})
+    assert moved.status == "succeeded" and moved.updated_at is not None
+    got = api.vmove_get_by_uuid(vm.uuid, note.notification_uuid)
+    assert (got.dest_host, got.end_time) == ("other", NOW)
+    with pytest.raises(exception.VMoveNotFound) as e:
+        api.vmove_get_by_uuid(vm.uuid, "other")
+    assert str(e.value) == "No vm move with id %s." % vm.uuid
+    assert [v.instance_name for v in api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid, "status": "pending"})
+    ] == ["vm2"]
+    assert len(api.vmove_get_all_by_filters(
+        {"type": "evacuation"}, sort_keys=["instance_name"],
+        sort_dirs=["asc"], limit=1)) == 1
+    with pytest.raises(exception.VMoveNotFound):
+        api.vmove_update("missing", {"status": "failed"})
+
+
+def test_vmove_update_each_is_one_transaction(db):
+    note = make_notification(make_host(make_segment()))
+    base = {"notification_uuid": note.notification_uuid,
+            "type": "evacuation", "status": "ongoing"}
+    one, two = api.vmove_create_many(
+        [dict(base, instance_uuid="i%d" % n, instance_name="vm%d" % n)
+         for n in range(2)])
+    api.vmove_update_each([
+        (one.uuid, {"status": "succeeded", "dest_host": "h2",
+                    "end_time": NOW}),
+        (two.uuid, {"status": "failed", "message": "No valid host"}),
+    ])
+    got = {v.uuid: v for v in api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid})}
+    assert (got[one.uuid].status, got[one.uuid].dest_host,
+            got[one.uuid].end_time) == ("succeeded", "h2", NOW)
+    assert (got[two.uuid].status, got[two.uuid].message) == (
+        "failed", "No valid host")
+    # All or nothing: an unknown uuid changes none of them.
+    with pytest.raises(exception.VMoveNotFound):
+        api.vmove_update_each([(one.uuid, {"status": "failed"}),
+                               ("missing", {"status": "failed"})])
+    assert api.vmove_get_by_uuid(one.uuid).status == "succeeded"
+    api.vmove_update_each([])
+
+
+def test_vmove_bulk_create_and_update(db):
+    seg = make_segment()
+    host = make_host(seg)
+    note = make_notification(host)
+    other = make_notification(make_host(seg, name="host2"))
+    base = {"notification_uuid": note.notification_uuid,
+            "type": "evacuation", "status": "pending"}
+    created = api.vmove_create_many(
+        [dict(base, instance_uuid="i%d" % n, instance_name="vm%d" % n)
+         for n in range(3)])
+    assert [v.instance_uuid for v in created] == ["i0", "i1", "i2"]
+    assert len({v.uuid for v in created}) == 3
+    assert api.vmove_create_many([]) == []
+    foreign = api.vmove_create(dict(
+        base, notification_uuid=other.notification_uuid, instance_uuid="x",
+        instance_name="x"))
+    uuids = [created[0].uuid, created[2].uuid]
+    changed = api.vmove_update_many(
+        uuids + [created[1].uuid.upper(), "missing"],
+        {"status": "ongoing", "start_time": NOW})
+    assert changed == 2
+    got = {v.instance_uuid: v for v in api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid})}
+    assert {k: v.status for k, v in got.items()} == {
+        "i0": "ongoing", "i1": "pending", "i2": "ongoing"}
+    assert got["i0"].start_time == NOW and got["i0"].updated_at is not None
+    assert api.vmove_get_by_uuid(foreign.uuid).status == "pending"
+    assert api.vmove_update_many([], {"status": "failed"}) == 0
+    with pytest.raises(ValueError):
+        api.vmove_update_many(uuids, {"bogus": 1})
+    with pytest.raises(ValueError):
+        api.vmove_create_many([dict(base, bogus=1)])
+    assert len(api.vmove_get_all_by_filters(
+        {"notification_uuid": note.notification_uuid})) == 3
