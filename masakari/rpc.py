@@ -110,50 +110,7 @@ class Transports:
             self._transports.clear()
 
 
-# The functions below serve callers that have no application context yet
-# (the API's intake and masakari.notifications): they share one
-# Transports per process. Services with a context use their own.
-_LOCK = threading.Lock()
-_SHARED: list[Transports] = []
-
-
-def _shared(conf: cfg.ConfigOpts | None) -> Transports:
-    with _LOCK:
-        if not _SHARED:
-            _SHARED.append(Transports(conf if conf is not None else cfg.CONF))
-        return _SHARED[0]
-
-
-def get_transport(conf: cfg.ConfigOpts | None = None) -> Any:
-    """The shared RPC transport (created on first use)."""
-    return _shared(conf).rpc()
-
-
-def get_notification_transport(conf: cfg.ConfigOpts | None = None) -> Any:
-    return _shared(conf).notification()
-
-
-def cleanup() -> None:
-    """Close the shared transports; used by tests and shutdown."""
-    with _LOCK:
-        shared = list(_SHARED)
-        _SHARED.clear()
-    for transports in shared:
-        transports.cleanup()
-
-
-def get_client(target: messaging.Target, version_cap: str | None = None,
-               conf: cfg.ConfigOpts | None = None) -> messaging.RPCClient:
-    return _shared(conf).client(target, version_cap=version_cap)
-
-
-def get_server(target: messaging.Target, endpoints: list,
-               conf: cfg.ConfigOpts | None = None) -> Any:
-    return _shared(conf).server(target, endpoints)
-
-
-def notifications_enabled(conf: cfg.ConfigOpts | None = None) -> bool:
-    conf = conf if conf is not None else cfg.CONF
+def notifications_enabled(conf: cfg.ConfigOpts) -> bool:
     # oslo.messaging registers this group when it builds a transport;
     # before that no notification driver can have been configured.
     if 'oslo_messaging_notifications' not in conf:
@@ -161,10 +118,10 @@ def notifications_enabled(conf: cfg.ConfigOpts | None = None) -> bool:
     return bool(conf.oslo_messaging_notifications.driver)
 
 
-def get_notifier(publisher_id: str, conf: cfg.ConfigOpts | None = None
-                 ) -> messaging.Notifier:
+def make_notifier(transports: Transports, publisher_id: str
+                  ) -> messaging.Notifier:
     """A Notifier on the fixed ``versioned_notifications`` topic."""
-    return messaging.Notifier(get_notification_transport(conf),
+    return messaging.Notifier(transports.notification(),
                               publisher_id=publisher_id,
                               serializer=ContextSerializer(),
                               topics=[VERSIONED_TOPIC])

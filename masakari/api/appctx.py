@@ -30,6 +30,8 @@ from oslo_middleware import sizelimit as oslo_sizelimit
 from masakari.common import metrics as metrics_mod
 from masakari.ha import compute
 from masakari.ha import notifications
+from masakari import notifications as versioned
+from masakari import rpc
 from masakari import policy
 
 # The key of the application context in paste's global configuration.
@@ -47,9 +49,13 @@ class AppContext:
         register_middleware_opts(conf)
         self.conf = conf
         self.metrics = metrics or metrics_mod.Metrics()
+        self.transports = rpc.Transports(conf)
+        self.emitter = versioned.Emitter(self.transports)
         self.enforcer = enforcer or policy.make_enforcer(conf)
         self.intake = notifications.Intake(conf, engine_api=engine_api,
-                                           metrics=self.metrics)
+                                           metrics=self.metrics,
+                                           transports=self.transports,
+                                           emitter=self.emitter)
         self.compute_check = compute_checker or compute.NovaCheck(conf)
 
     def close(self) -> None:
@@ -57,6 +63,7 @@ class AppContext:
         metrics endpoint)."""
         self.intake.stop()
         self.metrics.stop()
+        self.transports.cleanup()
 
 
 def register_middleware_opts(conf: cfg.ConfigOpts) -> None:

@@ -25,6 +25,7 @@ import dataclasses
 import logging
 from typing import Any
 
+from masakari import notifications
 from masakari import rpc
 from masakari.common import coordination as coordination_mod
 from masakari.common import metrics as metrics_mod
@@ -61,6 +62,7 @@ class EngineApp:
     def __post_init__(self) -> None:
         if self.transports is None:
             self.transports = rpc.Transports(self.conf)
+        self.emitter = notifications.Emitter(self.transports)
         if self.coordination is None:
             self.coordination = coordination_mod.Coordination(self.conf)
         if self.pools is None:

@@ -40,12 +40,6 @@ BINARY = "masakari-engine"
 UNFINISHED = ("new", "running", "error")
 
 
-def _default_emit(*args: Any, **kwargs: Any) -> None:
-    from masakari import notifications
-
-    notifications.emit(*args, **kwargs)
-
-
 class EngineEndpoint:
     """What the RPC server exposes: the two methods of the engine RPC API
     (process_notification, get_notification_recovery_workflow_details)."""
@@ -85,7 +79,7 @@ class MasakariManager:
         self.clock = app.clock
         self.fencer = app.fencer
         self.driver = driver if driver is not None else app.load_driver()
-        self.emit = emit or _default_emit
+        self.emit = emit or app.emitter.emit
         self.leases = lifecycle.LeaseKeeper(
             self.db, self.clock, self.conf.notification_lease_period
         )

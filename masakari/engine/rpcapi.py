@@ -39,17 +39,14 @@ class EngineAPI:
     def __init__(self, client: Any = None,
                  conf: cfg.ConfigOpts | None = None,
                  transports: rpc.Transports | None = None) -> None:
-        """Use ``client``, or build one from ``conf`` (on ``transports``
-        when given, else on the process's shared transport)."""
+        """Use ``client``, or build one from ``conf`` on ``transports``."""
         if client is None:
-            if conf is None:
-                raise TypeError("EngineAPI needs a client or a conf")
+            if conf is None or transports is None:
+                raise TypeError(
+                    "EngineAPI needs a client, or a conf and transports")
             target = messaging.Target(topic=topic(conf),
                                       version=RPC_API_VERSION)
-            if transports is not None:
-                client = transports.client(target)
-            else:
-                client = rpc.get_client(target, conf=conf)
+            client = transports.client(target)
         self.client = client
 
     def process_notification(self, context: Any,

@@ -48,28 +48,28 @@ def notification_data(notification: Any) -> dict:
 
 
 @contextlib.contextmanager
-def around(context: Any, obj: str, action: str, data: dict
-           ) -> Iterator[None]:
+def around(emitter: notifications.Emitter, context: Any, obj: str,
+           action: str, data: dict) -> Iterator[None]:
     """start before the block, end after it, error (and re-raise) on
     failure."""
-    notifications.emit(context, obj, action, 'start', data)
+    emitter.emit(context, obj, action, 'start', data)
     try:
         yield
     except Exception as exc:
-        notifications.emit(context, obj, action, 'error', data,
-                           exception=exc)
+        emitter.emit(context, obj, action, 'error', data, exception=exc)
         raise
-    notifications.emit(context, obj, action, 'end', data)
+    emitter.emit(context, obj, action, 'end', data)
 
 
-def emit_done(context: Any, obj: str, action: str, data: dict) -> None:
+def emit_done(emitter: notifications.Emitter, context: Any, obj: str,
+              action: str, data: dict) -> None:
     """start and end, for a change already committed."""
-    notifications.emit(context, obj, action, 'start', data)
-    notifications.emit(context, obj, action, 'end', data)
+    emitter.emit(context, obj, action, 'start', data)
+    emitter.emit(context, obj, action, 'end', data)
 
 
-def emit_failed(context: Any, obj: str, action: str, data: dict,
-                exc: BaseException) -> None:
+def emit_failed(emitter: notifications.Emitter, context: Any, obj: str,
+                action: str, data: dict, exc: BaseException) -> None:
     """start and error, for a change that failed."""
-    notifications.emit(context, obj, action, 'start', data)
-    notifications.emit(context, obj, action, 'error', data, exception=exc)
+    emitter.emit(context, obj, action, 'start', data)
+    emitter.emit(context, obj, action, 'error', data, exception=exc)

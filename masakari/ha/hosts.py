@@ -19,6 +19,7 @@ from typing import Any
 from masakari.db import api as db
 from masakari import exception
 from masakari.ha import compute
+from masakari import notifications
 from masakari.ha import events
 from masakari.ha import listing
 
@@ -46,7 +47,8 @@ def _check_compute(check: compute.Checker, context: Any, name: str
 
 
 def create_host(context: Any, segment_uuid: str, values: dict,
-                check: compute.Checker) -> Any:
+                check: compute.Checker, *,
+                emitter: notifications.Emitter) -> Any:
     """Create a host of a segment; ``check`` asks Nova about its name."""
     segment = db.failover_segment_get_by_uuid(segment_uuid)
     _check_compute(check, context, values['name'])
@@ -55,7 +57,7 @@ def create_host(context: Any, segment_uuid: str, values: dict,
     values.setdefault('on_maintenance', False)
     data = dict(values)
     data['failover_segment'] = events.segment_data(segment)
-    with events.around(context, 'host', 'create', data):
+    with events.around(emitter, context, 'host', 'create', data):
         host = db.host_create(values)
     return host
 
@@ -66,7 +68,8 @@ def _check_not_in_use(host: Any, action: str) -> None:
 
 
 def update_host(context: Any, segment_uuid: str, host_uuid: str,
-                values: dict, check: compute.Checker) -> Any:
+                values: dict, check: compute.Checker, *,
+                emitter: notifications.Emitter) -> Any:
     """Update a host; a new name is checked with Nova through ``check``."""
     host = db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
     _check_not_in_use(host, 'updated')
@@ -74,13 +77,15 @@ def update_host(context: Any, segment_uuid: str, host_uuid: str,
         _check_compute(check, context, values['name'])
     data = events.host_data(host)
     data.update(values)
-    with events.around(context, 'host', 'update', data):
+    with events.around(emitter, context, 'host', 'update', data):
         host = db.host_update(host_uuid, values)
     return host
 
 
-def delete_host(context: Any, segment_uuid: str, host_uuid: str) -> None:
+def delete_host(context: Any, segment_uuid: str, host_uuid: str, *,
+                emitter: notifications.Emitter) -> None:
     host = db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
     _check_not_in_use(host, 'deleted')
-    with events.around(context, 'host', 'delete', events.host_data(host)):
+    with events.around(emitter, context, 'host', 'delete',
+                       events.host_data(host)):
         db.host_delete(host_uuid)

@@ -34,6 +34,8 @@ from masakari.common import coordination
 from masakari.db import api as db
 from masakari import exception
 from masakari.ha import events
+from masakari import notifications as notifications_mod
+from masakari import rpc
 
 LOG = logging.getLogger(__name__)
 LOCK_PREFIX = 'masakari-'
@@ -46,9 +48,16 @@ class Intake:
                  engine_api: Any = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rand: Callable[[float, float], float] = random.uniform,
-                 metrics: Any = None) -> None:
+                 metrics: Any = None,
+                 transports: rpc.Transports | None = None,
+                 emitter: Any = None) -> None:
+        """``transports``: the service's RPC transports (for the engine
+        client); ``emitter``: its versioned notifications (none when
+        None)."""
         self.conf = conf
         self.metrics = metrics
+        self.transports = transports or rpc.Transports(conf)
+        self.emitter = emitter or notifications_mod.Emitter(self.transports)
         self.coordination = coordination.Coordination(conf)
         self._engine_api = engine_api
         self._engine_lock = threading.Lock()
@@ -61,7 +70,8 @@ class Intake:
         with self._engine_lock:
             if self._engine_api is None:
                 from masakari.engine import rpcapi
-                self._engine_api = rpcapi.EngineAPI(conf=self.conf)
+                self._engine_api = rpcapi.EngineAPI(
+                    conf=self.conf, transports=self.transports)
             return self._engine_api
 
     def _backend_url(self) -> str | None:
@@ -133,9 +143,11 @@ class Intake:
             # though the check now happens inside the insert transaction.
             raise
         except Exception as exc:
-            events.emit_failed(context, 'notification', 'create', data, exc)
+            events.emit_failed(self.emitter, context, 'notification',
+                               'create', data, exc)
             raise
-        events.emit_done(context, 'notification', 'create', data)
+        events.emit_done(self.emitter, context, 'notification', 'create',
+                         data)
         return notification
 
     def _cast(self, context: Any, notification: Any) -> None:

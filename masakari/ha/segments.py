@@ -18,6 +18,7 @@ from typing import Any
 
 from masakari.db import api as db
 from masakari import exception
+from masakari import notifications
 from masakari.ha import events
 
 
@@ -33,11 +34,12 @@ def get_segment(uuid: str) -> Any:
     return db.failover_segment_get_by_uuid(uuid)
 
 
-def create_segment(context: Any, values: dict) -> Any:
+def create_segment(context: Any, values: dict, *,
+                   emitter: notifications.Emitter) -> Any:
     values = dict(values)
     values.setdefault('enabled', True)
     values.setdefault('description', None)
-    with events.around(context, 'segment', 'create', values):
+    with events.around(emitter, context, 'segment', 'create', values):
         segment = db.failover_segment_create(values)
     return segment
 
@@ -47,19 +49,21 @@ def _check_not_in_use(uuid: str, action: str) -> None:
         raise exception.FailoverSegmentInUse(uuid=uuid, action=action)
 
 
-def update_segment(context: Any, uuid: str, values: dict) -> Any:
+def update_segment(context: Any, uuid: str, values: dict, *,
+                   emitter: notifications.Emitter) -> Any:
     segment = db.failover_segment_get_by_uuid(uuid)
     _check_not_in_use(uuid, 'updated')
     preview = events.segment_data(segment)
     preview.update(values)
-    with events.around(context, 'segment', 'update', preview):
+    with events.around(emitter, context, 'segment', 'update', preview):
         segment = db.failover_segment_update(uuid, values)
     return segment
 
 
-def delete_segment(context: Any, uuid: str) -> None:
+def delete_segment(context: Any, uuid: str, *,
+                   emitter: notifications.Emitter) -> None:
     segment = db.failover_segment_get_by_uuid(uuid)
     _check_not_in_use(uuid, 'deleted')
-    with events.around(context, 'segment', 'delete',
+    with events.around(emitter, context, 'segment', 'delete',
                        events.segment_data(segment)):
         db.failover_segment_delete(uuid)

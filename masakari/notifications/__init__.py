@@ -12,7 +12,8 @@
 
 """Versioned notifications, as upstream masakari sends them.
 
-``emit(context, 'segment', 'create', 'start', payload_data)`` sends
+``Emitter(transports).emit(context, 'segment', 'create', 'start', data)``
+sends
 ``segment.create.start`` on the ``versioned_notifications`` topic when
 ``[oslo_messaging_notifications] driver`` is set; otherwise nothing.
 Failures to notify are logged, never raised: they must not fail a request.
@@ -59,8 +60,6 @@ SEGMENT_OBJECT_FIELDS = SEGMENT_FIELDS
 PHASE_PRIORITY = {'start': 'info', 'end': 'info', 'error': 'error'}
 DEFAULT_BINARY = 'masakari-api'
 
-_NOTIFIERS: dict[str, Any] = {}
-_LOCK = threading.Lock()
 
 
 def _value(value: Any) -> Any:
@@ -118,30 +117,41 @@ def build_payload(obj: str, data: dict,
     return _object_primitive(name, version, out)
 
 
-def _notifier(binary: str) -> Any:
-    with _LOCK:
-        if binary not in _NOTIFIERS:
-            publisher = f'{binary}:{socket.gethostname()}'
-            _NOTIFIERS[binary] = rpc.get_notifier(publisher)
-        return _NOTIFIERS[binary]
+class Emitter:
+    """Sends one service's versioned notifications on its transports.
 
+    Does nothing unless [oslo_messaging_notifications] names a driver.
+    """
 
-def reset() -> None:
-    with _LOCK:
-        _NOTIFIERS.clear()
+    def __init__(self, transports: rpc.Transports) -> None:
+        self.transports = transports
+        self._lock = threading.Lock()
+        self._notifiers: dict[str, Any] = {}
 
+    @property
+    def enabled(self) -> bool:
+        return rpc.notifications_enabled(self.transports.conf)
 
-def emit(context: Any, obj: str, action: str, phase: str, payload: dict,
-         exception: BaseException | None = None,
-         binary: str = DEFAULT_BINARY) -> None:
-    """Send ``<obj>.<action>.<phase>`` if notifications are enabled."""
-    if not rpc.notifications_enabled():
-        return
-    event_type = f'{obj}.{action}.{phase}'
-    try:
-        body = build_payload(obj, payload, exception)
-        notifier = _notifier(binary)
-        getattr(notifier, PHASE_PRIORITY[phase])(context, event_type, body)
-    except Exception:  # noqa: BLE001 - notifying must never fail a request
-        LOG.warning('Could not emit versioned notification %s', event_type,
-                    exc_info=True)
+    def _notifier(self, binary: str) -> Any:
+        with self._lock:
+            if binary not in self._notifiers:
+                publisher = f'{binary}:{socket.gethostname()}'
+                self._notifiers[binary] = rpc.make_notifier(
+                    self.transports, publisher)
+            return self._notifiers[binary]
+
+    def emit(self, context: Any, obj: str, action: str, phase: str,
+             payload: dict, exception: BaseException | None = None,
+             binary: str = DEFAULT_BINARY) -> None:
+        """Send ``<obj>.<action>.<phase>`` if notifications are enabled."""
+        if not self.enabled:
+            return
+        event_type = f'{obj}.{action}.{phase}'
+        try:
+            body = build_payload(obj, payload, exception)
+            notifier = self._notifier(binary)
+            getattr(notifier, PHASE_PRIORITY[phase])(context, event_type,
+                                                     body)
+        except Exception:  # noqa: BLE001 - must never fail a request
+            LOG.warning('Could not emit versioned notification %s',
+                        event_type, exc_info=True)

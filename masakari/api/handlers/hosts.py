@@ -57,7 +57,7 @@ def create(req: ApiRequest, segment_id: str) -> ApiResponse:
     validation.validate(schemas.create, req.body)
     common.authorize(req, RESOURCE, 'create')
     host = ha.create_host(req.context, segment_id, _values(req.body),
-                          req.app.compute_check)
+                          req.app.compute_check, emitter=req.app.emitter)
     return ApiResponse(201, views.single(host))
 
 
@@ -65,11 +65,11 @@ def update(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
     validation.validate(schemas.update, req.body)
     common.authorize(req, RESOURCE, 'update')
     host = ha.update_host(req.context, segment_id, id, _values(req.body),
-                          req.app.compute_check)
+                          req.app.compute_check, emitter=req.app.emitter)
     return ApiResponse(200, views.single(host))
 
 
 def delete(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'delete')
-    ha.delete_host(req.context, segment_id, id)
+    ha.delete_host(req.context, segment_id, id, emitter=req.app.emitter)
     return ApiResponse(204)

@@ -60,7 +60,8 @@ def create(req: ApiRequest) -> ApiResponse:
     validation.validate(common.for_version(CREATE_SCHEMAS, req.version),
                         req.body)
     common.authorize(req, RESOURCE, 'create')
-    segment = ha.create_segment(req.context, _values(req.body))
+    segment = ha.create_segment(req.context, _values(req.body),
+                                 emitter=req.app.emitter)
     return ApiResponse(201, views.single(segment))
 
 
@@ -68,11 +69,12 @@ def update(req: ApiRequest, id: str) -> ApiResponse:
     validation.validate(common.for_version(UPDATE_SCHEMAS, req.version),
                         req.body)
     common.authorize(req, RESOURCE, 'update')
-    segment = ha.update_segment(req.context, id, _values(req.body))
+    segment = ha.update_segment(req.context, id, _values(req.body),
+                                 emitter=req.app.emitter)
     return ApiResponse(200, views.single(segment))
 
 
 def delete(req: ApiRequest, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'delete')
-    ha.delete_segment(req.context, id)
+    ha.delete_segment(req.context, id, emitter=req.app.emitter)
     return ApiResponse(204)

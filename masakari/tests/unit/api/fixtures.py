@@ -28,7 +28,6 @@ from masakari.common import config
 from masakari import conf as masakari_conf
 from masakari.db import api as db_api
 from masakari.db import models
-from masakari import notifications
 from masakari.tests.unit.api import fakes
 
 CONF = masakari_conf.CONF
@@ -38,7 +37,6 @@ CONF = masakari_conf.CONF
 def conf() -> Iterator[Any]:
     config.parse_args(['masakari-api-test'], default_config_files=[])
     CONF.set_override('auth_strategy', 'noauth2')
-    notifications.reset()
     yield CONF
     CONF.reset()
     CONF.clear_override('auth_strategy')

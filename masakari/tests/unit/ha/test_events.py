@@ -29,15 +29,11 @@ def sent(conf):
     conf.set_override('transport_url', 'fake://')
     conf.set_override('driver', ['test'],
                       group='oslo_messaging_notifications')
-    notifications.reset()
-    rpc.cleanup()
     _impl_test.reset()
     yield _impl_test.NOTIFICATIONS
     _impl_test.reset()
     conf.clear_override('driver', group='oslo_messaging_notifications')
     conf.clear_override('transport_url')
-    notifications.reset()
-    rpc.cleanup()
 
 
 def events(sent):
@@ -105,13 +101,22 @@ def test_host_and_notification_events(client, sent):
 
 
 def test_emit_never_raises(conf, monkeypatch):
-    monkeypatch.setattr(rpc, 'notifications_enabled', lambda conf=None: True)
+    monkeypatch.setattr(rpc, 'notifications_enabled', lambda conf: True)
+    emitter = notifications.Emitter(rpc.Transports(conf))
 
     def broken(binary):
         raise messaging.MessagingException('no transport')
 
-    monkeypatch.setattr(notifications, '_notifier', broken)
-    notifications.emit(None, 'segment', 'create', 'start', {'name': 'x'})
+    monkeypatch.setattr(emitter, '_notifier', broken)
+    emitter.emit(None, 'segment', 'create', 'start', {'name': 'x'})
+
+
+def test_each_service_has_its_own_emitter(conf):
+    """Two emitters (two services) never share notifiers or transports."""
+    one = notifications.Emitter(rpc.Transports(conf))
+    two = notifications.Emitter(rpc.Transports(conf))
+    assert one.transports is not two.transports
+    assert one._notifiers is not two._notifiers
 
 
 def test_exception_payload():

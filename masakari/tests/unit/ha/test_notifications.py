@@ -144,5 +144,4 @@ def test_default_engine_api_is_rpc_client(conf):
         assert isinstance(intake.engine_api, rpcapi.EngineAPI)
     finally:
         conf.clear_override('transport_url')
-        from masakari import rpc
-        rpc.cleanup()
+        intake.transports.cleanup()
