@@ -237,6 +237,21 @@ class DriverBase:
         self.ctx = ctx or Context()
         self.secrets_seen: list[str] = []
 
+    @classmethod
+    def from_device(cls, device: Mapping[str, Any], where: str = "device",
+                    ctx: Context | None = None) -> Any:
+        """A driver built from its device dict, which is validated first
+        (FencingConfigError names the device and the key)."""
+        spec = DeviceSpec(device, where)
+        options = cls.read_options(spec)
+        spec.done()
+        return cls(ctx=ctx, **options)
+
+    @classmethod
+    def read_options(cls, spec: DeviceSpec) -> dict[str, Any]:
+        """The constructor's keyword arguments, read from ``spec``."""
+        raise NotImplementedError
+
     def read_secret(self, secret: Secret) -> str:
         """Read a secret and remember it so that texts can be scrubbed."""
         value = secret.read()

@@ -51,13 +51,7 @@ class FenceAgentDriver(common.DriverBase):
         self.name = f"fence_agent:{os.path.basename(agent)}"
 
     @classmethod
-    def from_device(
-        cls,
-        device: Mapping[str, Any],
-        where: str = "device",
-        ctx: common.Context | None = None,
-    ) -> FenceAgentDriver:
-        spec = common.DeviceSpec(device, where)
+    def read_options(cls, spec: common.DeviceSpec) -> dict[str, Any]:
         agent = spec.string("agent")
         if "/" in agent and not os.path.isabs(agent):
             raise spec.error(
@@ -88,9 +82,8 @@ class FenceAgentDriver(common.DriverBase):
             if "\n" in text or "\r" in text or "\0" in text:
                 raise spec.error(f"options.{key}", "must be a single line")
             options[key] = text
-        secret = spec.secret("password", required=False)
-        spec.done()
-        return cls(agent, options, secret, ctx)
+        return {"agent": agent, "options": options,
+                "secret": spec.secret("password", required=False)}
 
     def _stdin(self, action: str, password: str | None) -> str:
         lines = [f"{key}={value}" for key, value in self.options.items()]

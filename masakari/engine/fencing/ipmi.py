@@ -21,7 +21,7 @@ never the command line.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from typing import Any
 
 from masakari.engine.fencing import base
 from masakari.engine.fencing import common
@@ -62,37 +62,28 @@ class IpmiDriver(common.DriverBase):
         self.poll_interval = poll_interval
 
     @classmethod
-    def from_device(
-        cls,
-        device: Mapping[str, Any],
-        where: str = "device",
-        ctx: common.Context | None = None,
-    ) -> IpmiDriver:
-        spec = common.DeviceSpec(device, where)
-        driver = cls(
-            address=spec.string("address"),
-            username=spec.string("username", None),
-            secret=spec.secret("password", required=False),
-            ctx=ctx,
-            interface=spec.choice("interface", "lanplus", INTERFACES),
-            port=spec.integer("port", 623, 1, 65535),
-            privilege=spec.string("privilege", None),
-            cipher_suite=(
+    def read_options(cls, spec: common.DeviceSpec) -> dict[str, Any]:
+        options = {
+            "address": spec.string("address"),
+            "username": spec.string("username", None),
+            "secret": spec.secret("password", required=False),
+            "interface": spec.choice("interface", "lanplus", INTERFACES),
+            "port": spec.integer("port", 623, 1, 65535),
+            "privilege": spec.string("privilege", None),
+            "cipher_suite": (
                 spec.integer("cipher_suite", None, 0, 255)
-                if device.get("cipher_suite") is not None
+                if spec.get("cipher_suite", None) is not None
                 else None
             ),
-            ipmitool=spec.string("ipmitool", "ipmitool"),
-            poll_interval=spec.number("poll_interval", 0.5),
-        )
-        if driver.privilege is not None and (
-            driver.privilege.upper() not in PRIVILEGES
-        ):
+            "ipmitool": spec.string("ipmitool", "ipmitool"),
+            "poll_interval": spec.number("poll_interval", 0.5),
+        }
+        privilege = options["privilege"]
+        if privilege is not None and privilege.upper() not in PRIVILEGES:
             raise spec.error(
                 "privilege", f"must be one of {', '.join(PRIVILEGES)}"
             )
-        spec.done()
-        return driver
+        return options
 
     def _command(self, password: str | None) -> tuple[list[str], dict]:
         argv = [self.ipmitool, "-I", self.interface, "-H", self.address,

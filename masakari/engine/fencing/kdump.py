@@ -29,7 +29,7 @@ import socket
 import struct
 import threading
 import time
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 from masakari.engine.fencing import base
 from masakari.engine.fencing import common
@@ -170,26 +170,18 @@ class KdumpDriver(common.DriverBase):
         self.max_age = max_age
 
     @classmethod
-    def from_device(
-        cls,
-        device: Mapping[str, Any],
-        where: str = "device",
-        ctx: common.Context | None = None,
-    ) -> KdumpDriver:
-        spec = common.DeviceSpec(device, where)
-        driver = cls(
-            addresses=spec.strings("addresses", None),
-            listen_address=spec.string("listen_address", "0.0.0.0"),
-            port=spec.integer("port", DEFAULT_PORT, 0, 65535),
-            max_age=spec.number("max_age", 60.0),
-            ctx=ctx,
-        )
+    def read_options(cls, spec: common.DeviceSpec) -> dict[str, Any]:
+        options = {
+            "addresses": spec.strings("addresses", None),
+            "listen_address": spec.string("listen_address", "0.0.0.0"),
+            "port": spec.integer("port", DEFAULT_PORT, 0, 65535),
+            "max_age": spec.number("max_age", 60.0),
+        }
         try:
-            ipaddress.ip_address(driver.listen_address)
+            ipaddress.ip_address(options["listen_address"])
         except ValueError:
             raise spec.error("listen_address", "must be an IP address")
-        spec.done()
-        return driver
+        return options
 
     def listener(self) -> Listener:
         """The Fencer's shared listener for this address and port."""

@@ -26,7 +26,7 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Mapping
+from typing import Any
 
 from masakari.engine.fencing import base
 from masakari.engine.fencing import common
@@ -83,27 +83,18 @@ class MaasDriver(common.DriverBase):
         self.poll_interval = poll_interval
 
     @classmethod
-    def from_device(
-        cls,
-        device: Mapping[str, Any],
-        where: str = "device",
-        ctx: common.Context | None = None,
-    ) -> MaasDriver:
-        spec = common.DeviceSpec(device, where)
+    def read_options(cls, spec: common.DeviceSpec) -> dict[str, Any]:
         url = spec.string("url")
         if not url.startswith(("http://", "https://")):
             raise spec.error("url", "must start with http:// or https://")
-        driver = cls(
-            url=url,
-            secret=spec.secret("api_key", required=True),
-            system_id=spec.string("system_id", None),
-            machine=spec.string("machine", "{host}"),
-            verify=spec.verify(),
-            poll_interval=spec.number("poll_interval", 0.5),
-            ctx=ctx,
-        )
-        spec.done()
-        return driver
+        return {
+            "url": url,
+            "secret": spec.secret("api_key", required=True),
+            "system_id": spec.string("system_id", None),
+            "machine": spec.string("machine", "{host}"),
+            "verify": spec.verify(),
+            "poll_interval": spec.number("poll_interval", 0.5),
+        }
 
     def _request(
         self,

@@ -19,7 +19,7 @@ PowerState polled until it is Off. Any other state, or none, is not off.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 from masakari.engine.fencing import base
 from masakari.engine.fencing import common
@@ -59,30 +59,22 @@ class RedfishDriver(common.DriverBase):
         self.poll_interval = poll_interval
 
     @classmethod
-    def from_device(
-        cls,
-        device: Mapping[str, Any],
-        where: str = "device",
-        ctx: common.Context | None = None,
-    ) -> RedfishDriver:
-        spec = common.DeviceSpec(device, where)
+    def read_options(cls, spec: common.DeviceSpec) -> dict[str, Any]:
         address = spec.string("address")
         if not address.startswith(("http://", "https://")):
             raise spec.error("address", "must start with http:// or https://")
-        driver = cls(
-            address=address,
-            system_id=spec.string("system_id", None),
-            username=spec.string("username", None),
-            secret=spec.secret("password", required=False),
-            verify=spec.verify(),
-            auth=spec.choice("auth", "basic", AUTH_MODES),
-            poll_interval=spec.number("poll_interval", 0.5),
-            ctx=ctx,
-        )
-        if driver.secret is not None and not driver.username:
+        options = {
+            "address": address,
+            "system_id": spec.string("system_id", None),
+            "username": spec.string("username", None),
+            "secret": spec.secret("password", required=False),
+            "verify": spec.verify(),
+            "auth": spec.choice("auth", "basic", AUTH_MODES),
+            "poll_interval": spec.number("poll_interval", 0.5),
+        }
+        if options["secret"] is not None and not options["username"]:
             raise spec.error("username", "is required with a password")
-        spec.done()
-        return driver
+        return options
 
     def _auth(self, password: str | None) -> Any:
         from sushy import auth as sushy_auth
