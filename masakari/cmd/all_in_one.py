@@ -226,8 +226,6 @@ def _recreate_demo_segment(client: Client) -> dict:
 
 def run_demo(client: Client, sim: Any, out: Any = sys.stdout) -> str:
     """Segment → host failure → recovery on the simulator; final status."""
-    for name in DEMO_HOSTS:
-        sim.revive_host(name)
     servers = [
         sim.add_server(
             DEMO_HOSTS[0],

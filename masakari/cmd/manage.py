@@ -27,6 +27,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from masakari.common import config as common_config
+from masakari.cmd import timeline
 from masakari import conf as masakari_conf
 from masakari.db import migration
 from masakari.db import purge
@@ -120,14 +121,13 @@ def db_purge(age_in_days: int = 30, max_rows: int = -1) -> int:
 def notification_timeline(notification_uuid: str,
                           output_format: str = "text") -> int:
     """Print the story of one recovery (see masakari.cmd.timeline)."""
-    from masakari.cmd import timeline
     from masakari.db import api as db_api
     from masakari.engine.drivers.taskflow import TaskFlowDriver
 
     db_api.configure(CONF.database.connection)
     try:
         driver = TaskFlowDriver(conf=CONF, nova_api=object())
-        story = timeline.load(CONF, db_api, driver, notification_uuid)
+        story = timeline.load(db_api, driver, notification_uuid)
     finally:
         db_api.dispose()
     print(timeline.render(story, output_format))
@@ -178,7 +178,7 @@ def _add_parsers(subparsers) -> None:
     story.add_argument("notification_uuid",
                        help="The notification's notification_uuid.")
     story.add_argument("--format", dest="output_format", default="text",
-                       choices=("text", "json"),
+                       choices=timeline.FORMATS,
                        help="Output format (default text).")
     story.set_defaults(action_fn=notification_timeline,
                        action_args=("notification_uuid", "output_format"))

@@ -179,7 +179,7 @@ def render(timeline: Timeline, fmt: str = "text") -> str:
     return render_text(timeline)
 
 
-def load(conf: Any, db: Any, driver: Any, notification_uuid: str) -> Timeline:
+def load(db: Any, driver: Any, notification_uuid: str) -> Timeline:
     """Read one notification's timeline from the database and the recovery
     driver's stored progress details."""
     notification = db.notification_get_by_uuid(notification_uuid)

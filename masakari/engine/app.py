@@ -58,6 +58,8 @@ class EngineApp:
     metrics: metrics_mod.Metrics = dataclasses.field(
         default_factory=metrics_mod.Metrics
     )
+    # Versioned notifications on ``transports`` (set from them).
+    emitter: notifications.Emitter = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         if self.transports is None:

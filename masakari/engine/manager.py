@@ -77,7 +77,6 @@ class MasakariManager:
         self.conf = app.conf
         self.db = app.db
         self.clock = app.clock
-        self.fencer = app.fencer
         self.driver = driver if driver is not None else app.load_driver()
         self.emit = emit or app.emitter.emit
         self.leases = lifecycle.LeaseKeeper(

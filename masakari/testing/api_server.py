@@ -20,34 +20,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from typing import Callable
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
-                                    '..', '..'))
+from masakari.testing import waits
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 PASTE = os.path.join(REPO, 'etc', 'masakari', 'api-paste.ini')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float,
-               interval: float = 0.05,
-               clock: Callable[[], float] = time.monotonic) -> bool:
-    deadline = clock() + timeout
-    while clock() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 class ApiServer:
@@ -99,7 +80,7 @@ class ApiServer:
 
     def start(self, timeout: float = 30.0) -> ApiServer:
         for _ in range(3):  # the free port may be taken in between
-            self.port = free_port()
+            self.port = waits.free_port()
             config = self.write_config()
             log = open(self.log_path, 'ab')
             self.proc = subprocess.Popen(
@@ -107,7 +88,7 @@ class ApiServer:
                  '--config-file', config],
                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
             log.close()
-            if wait_until(lambda: self.ready() or self.proc.poll()
+            if waits.poll(lambda: self.ready() or self.proc.poll()
                           is not None, timeout) and self.proc.poll() is None:
                 return self
             self.stop()

@@ -18,9 +18,6 @@ import subprocess
 import sys
 import time
 
-# Re-exported for tools/bench/detection.py, which waits through this module;
-# the one implementation lives in the shared test helpers.
-
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 

@@ -92,11 +92,10 @@ def prove_off(task: Any, host_name: str, fenced: bool,
     if fencer is not None and fencer.has_devices(host_name):
         task.update_details(f"Fencing host '{host_name}'", 0.1)
         outcome = fencer.fence(host_name, cancelled=runtime.cancel.is_set)
-        metrics = getattr(runtime, "metrics", None)
         for record in outcome.records:
             task.update_details(record.describe(), 0.1)
-            if metrics is not None:
-                metrics.fence_attempts.labels(
+            if runtime.metrics is not None:
+                runtime.metrics.fence_attempts.labels(
                     driver=record.driver, result=record.result).inc()
         if runtime.cancel.is_set():
             raise exceptions.RecoveryCancelled(

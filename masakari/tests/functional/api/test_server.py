@@ -21,6 +21,7 @@ import urllib.request
 import pytest
 
 from masakari.testing import api_server
+from masakari.testing import waits
 
 pytestmark = pytest.mark.functional
 
@@ -73,7 +74,7 @@ def test_sigterm_drains_in_flight_request(sqlite_server):
 def test_workers_share_the_port(sqlite_server):
     server = sqlite_server(workers=2)
     try:
-        assert api_server.wait_until(
+        assert waits.poll(
             lambda: len(_children(server.proc.pid)) == 2, 20)
         for _ in range(10):
             with urllib.request.urlopen(server.url + '/v1/segments') as r:
@@ -82,7 +83,7 @@ def test_workers_share_the_port(sqlite_server):
             assert r.read() == b'OK'
         child = _children(server.proc.pid)[0]
         os.kill(child, signal.SIGKILL)
-        assert api_server.wait_until(
+        assert waits.poll(
             lambda: child not in _children(server.proc.pid)
             and len(_children(server.proc.pid)) == 2, 20)
     finally:

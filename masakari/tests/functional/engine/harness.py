@@ -31,6 +31,9 @@ from typing import Any
 
 import pytest
 
+from masakari.testing.waits import free_port  # noqa: F401 - used by tests
+from masakari.testing.waits import wait_until  # noqa: F401
+
 TRANSPORT_ENV = "MASAKARI_TEST_TRANSPORT_URL"
 REQUIRE_ENV = "MASAKARI_TEST_REQUIRE_BACKENDS"
 
@@ -43,24 +46,6 @@ def transport_url() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return url
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.2,
-               what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
 
 
 # What the Pacemaker host monitor adds after a confirmed STONITH.

@@ -16,12 +16,13 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
 
 import pytest
+
+from masakari.testing import waits
 
 pytestmark = pytest.mark.functional
 
@@ -74,7 +75,7 @@ def test_all_in_one_demo_recovers_the_failed_host_twice(tmp_path):
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_all_in_one_serves_until_a_stop_signal(tmp_path, signum):
-    metrics_port = _free_port()
+    metrics_port = waits.free_port()
     extra = tmp_path / "metrics.conf"
     extra.write_text(f"[metrics]\nenabled = true\nengine_port = {metrics_port}\n")
     proc = subprocess.Popen(
@@ -113,12 +114,6 @@ def test_all_in_one_serves_until_a_stop_signal(tmp_path, signum):
             proc.kill()
             proc.wait(10)
         proc.stdout.close()
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _register_a_host_as_printed(proc, lines):

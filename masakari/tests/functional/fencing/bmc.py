@@ -39,13 +39,14 @@ import ssl
 import subprocess
 import sys
 import sysconfig
-import time
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Callable
 
 import pytest
+
+from masakari.testing.waits import free_port  # noqa: F401 - used by fakes
+from masakari.testing.waits import wait_until
 
 REQUIRE_ENV = "MASAKARI_TEST_REQUIRE_BACKENDS"
 USERNAME = "admin"
@@ -72,30 +73,6 @@ def venv_script(name: str) -> str:
     if found is None:
         raise AssertionError(f"{name} is not installed (test-requirements)")
     return found
-
-
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    """A port on 127.0.0.1 nobody uses right now (TCP or UDP)."""
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(check: Callable[[], Any], timeout: float, what: str,
-               details: Callable[[], str] = lambda: "") -> Any:
-    """Poll ``check`` until it returns something true, or fail at the
-    deadline with ``details()`` (a log tail) in the message."""
-    deadline = time.monotonic() + timeout
-    delay = 0.05
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} within {timeout:.0f}s\n"
-                                 f"{details()}")
-        time.sleep(delay)
-        delay = min(0.5, delay * 1.5)
 
 
 def _tail(path: str, size: int = 4000) -> str:
@@ -208,7 +185,7 @@ class RedfishEmulator:
         log.close()
         wait_until(self._answers, timeout,
                    "sushy-emulator did not answer GET /redfish/v1/Systems",
-                   lambda: _tail(self.log_path))
+                   lambda: _tail(self.log_path), interval=0.25)
         return self
 
     def _answers(self) -> bool:
@@ -278,7 +255,8 @@ class VirtualBMC:
             start_new_session=True, cwd=self.dir)
         log.close()
         wait_until(lambda: self._vbmc("list", check=False).returncode == 0,
-                   timeout, "vbmcd did not answer `vbmc list`", self.logs)
+                   timeout, "vbmcd did not answer `vbmc list`", self.logs,
+                   interval=0.25)
         return self
 
     def logs(self) -> str:
@@ -310,7 +288,7 @@ class VirtualBMC:
             lambda: ipmitool(port, password, "chassis", "power", "status",
                              timeout=5).returncode == 0,
             timeout, f"vbmc for {domain} did not answer ipmitool",
-            self.logs)
+            self.logs, interval=0.25)
         return port
 
     def remove(self, domain: str) -> None:

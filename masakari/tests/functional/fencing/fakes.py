@@ -33,7 +33,7 @@ import ssl
 import threading
 from typing import Iterator
 
-from masakari.tests.functional.fencing import bmc
+from masakari.testing import waits
 
 
 @contextlib.contextmanager
@@ -52,7 +52,7 @@ def silent_udp() -> Iterator[int]:
 
 
 def closed_udp_port() -> int:
-    return bmc.free_port(socket.SOCK_DGRAM)
+    return waits.free_port(socket.SOCK_DGRAM)
 
 
 # System path -> the PowerState it always reports (None: JSON null).

@@ -30,6 +30,7 @@ import pytest
 
 from masakari.db import migration
 from masakari.testing import api_server
+from masakari.testing import waits
 
 pytestmark = pytest.mark.functional
 
@@ -84,7 +85,7 @@ class WsgiServer:
 
     def start(self, timeout: float = 60.0) -> WsgiServer:
         for _ in range(3):  # the free port may be taken in between
-            self.config.port = api_server.free_port()
+            self.config.port = waits.free_port()
             env = dict(os.environ,
                        MASAKARI_CONFIG_FILES=self.config.write_config())
             command = SERVERS[self.name](self.config.port,
@@ -93,7 +94,7 @@ class WsgiServer:
                 self.proc = subprocess.Popen(
                     command, cwd=api_server.REPO, env=env, stdout=log,
                     stderr=subprocess.STDOUT)
-            if api_server.wait_until(
+            if waits.poll(
                     lambda: self.config.ready() or
                     self.proc.poll() is not None, timeout) and \
                     self.proc.poll() is None:

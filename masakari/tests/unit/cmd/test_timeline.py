@@ -75,7 +75,7 @@ def test_timeline_of_a_real_recovery(manager, cloud, clock):  # noqa: F811
     note = make_notification(hosts["h1"], payload=dict(fakes.STOPPED_FENCED),
                              created_at=clock.utcnow())
     assert manager.process(Ctx(), note.notification_uuid) == "finished"
-    line = timeline.load(None, db_api, manager.driver, note.notification_uuid)
+    line = timeline.load(db_api, manager.driver, note.notification_uuid)
     assert line.events[-1].kind == "notification"
     assert line.events[-1].status == "finished"
     tasks = {e.task for e in line.events if e.kind == "task"}

@@ -13,7 +13,6 @@
 import socket
 import struct
 import threading
-import time
 
 import pytest
 
@@ -21,6 +20,7 @@ from masakari.engine.fencing import base
 from masakari.engine.fencing import config
 from masakari.engine.fencing import fencer
 from masakari.engine.fencing import kdump
+from masakari.testing import waits
 
 # What fence_kdump_send puts in a datagram on a little-endian host: a packed
 # struct of two uint32 in host byte order, magic then version.
@@ -57,10 +57,8 @@ def fence_setup():
 
 def wait_seen(listener, address="127.0.0.1"):
     """Poll until the listener noted a message from address (2 s at most)."""
-    deadline = base.Deadline(2)
-    while not deadline.expired() and listener.last_seen([address]) is None:
-        time.sleep(0.01)
-    return listener.last_seen([address])
+    return waits.poll(lambda: listener.last_seen([address]), 2,
+                      interval=0.01)
 
 
 def test_message_formats():
@@ -112,14 +110,30 @@ def test_message_from_another_address_does_not_count(fence_setup):
     assert f.fence("c1").records[0].result == base.TIMEOUT
 
 
-def test_old_message_does_not_count(fence_setup):
-    f, listener = fence_setup(device(timeout=0.15, max_age=0.05))
-    send(listener.port)
-    assert wait_seen(listener) is not None
-    stale = base.Deadline(0.1)
-    while not stale.expired():
-        time.sleep(0.01)
-    assert f.fence("c1").records[0].result == base.TIMEOUT
+class TickingClock:
+    """Each reading is a hundredth of a second after the previous one."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        self.now += 0.01
+        return self.now
+
+
+def test_old_message_does_not_count():
+    clock = TickingClock()
+    f = fencer.Fencer(config.FencingConfig(
+        default=[device(timeout=0.15, max_age=0.05)]), clock=clock)
+    try:
+        listener = f.ctx.shared(("fence_kdump", "127.0.0.1", 0),
+                                lambda: kdump.Listener("127.0.0.1", 0, clock))
+        send(listener.port)
+        assert wait_seen(listener) is not None
+        clock.now += 1.0  # the message is now a second old, max_age 0.05
+        assert f.fence("c1").records[0].result == base.TIMEOUT
+    finally:
+        f.close()
 
 
 def test_listener_is_shared_and_closed():
