@@ -22,6 +22,7 @@ from typing import Any, Callable
 from masakari.compute import exceptions as cexc
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import poller as poller_mod
+from masakari.engine.drivers.taskflow import start_order
 from masakari.engine.drivers.taskflow import vmove_writer
 from masakari.engine.drivers.taskflow.servers import HOST
 from masakari.engine.drivers.taskflow.servers import NODE
@@ -92,6 +93,8 @@ class InstanceEvacuation:
         slots: threading.Semaphore | None = None,
     ) -> None:
         self.slots = slots or threading.Semaphore(1)
+        # Set by prepare(): evacuations then start in plan order.
+        self.order: start_order.StartOrder | None = None
         self.task = task
         self.poller = poller
         self.source = source
@@ -106,12 +109,18 @@ class InstanceEvacuation:
     ) -> None:
         """Read every server in one listing and mark the vmoves in bulk.
 
+        Also fixes the order in which the evacuations start (``vmoves``
+        is the plan, HA-enabled instances first).
+
         Takes one GET and at most two DB writes off the critical path of
         every instance; whatever this cannot settle (a server that left the
         listing, a DB without bulk updates, an error) falls back to the
         per-instance path in :meth:`_start`. ``take_listing`` gives a
         recent listing of the source host, if there is one.
         """
+        self.order = start_order.StartOrder(
+            [v.uuid for v in vmoves],
+            self.task.conf.wait_period_after_evacuation)
         task = self.task
         db, clock = task.runtime.store, task.runtime.clock
         bulk = getattr(db, "vmove_update_many", None)
@@ -154,6 +163,14 @@ class InstanceEvacuation:
         self._prepared = prepared
 
     def run(self, vmove: Any) -> bool:
+        """Evacuate one instance; False when it failed."""
+        try:
+            return self._run(vmove)
+        finally:
+            if self.order is not None:
+                self.order.passed(vmove.uuid)
+
+    def _run(self, vmove: Any) -> bool:
         task, runtime = self.task, self.task.runtime
         if runtime.cancel.is_set():
             return True
@@ -219,7 +236,9 @@ class InstanceEvacuation:
         task = self.task
         nova, ctx, conf = task.novaclient, task.context, task.conf
         uuid = vmove.instance_uuid
-        with self.slots:
+        first = (self.order.first_slot(vmove.uuid, self.slots)
+                 if self.order is not None else self.slots)
+        with first:
             started = self._start(vmove, lock)
         if started is None:
             # Started by an earlier (interrupted) attempt: only confirm it.
