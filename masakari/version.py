@@ -10,12 +10,33 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Version of the installed masakari package, from pbr metadata."""
+"""Version of the installed masakari distribution.
 
-import pbr.version
+The version is declared once, in setup.cfg, and read back from the
+installed package metadata: the API, engine, manage and status commands
+report the same one. Running from a source tree that was never installed
+falls back to setup.cfg itself.
+"""
 
-version_info = pbr.version.VersionInfo('masakari')
+import configparser
+from importlib import metadata
+import pathlib
+
+DISTRIBUTION = 'masakari'
+UNKNOWN = '0+unknown'
+
+
+def _from_source_tree() -> str:
+    setup_cfg = pathlib.Path(__file__).resolve().parent.parent / 'setup.cfg'
+    parser = configparser.ConfigParser()
+    if not parser.read(setup_cfg):
+        return UNKNOWN
+    return parser.get('metadata', 'version', fallback=UNKNOWN)
 
 
 def version_string() -> str:
-    return version_info.version_string()
+    """The release version, e.g. ``1.0.0``."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return _from_source_tree()

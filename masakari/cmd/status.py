@@ -23,6 +23,7 @@ from oslo_upgradecheck import common_checks
 from oslo_upgradecheck import upgradecheck
 
 from masakari import conf as masakari_conf
+from masakari import version
 
 
 class Checks(upgradecheck.UpgradeCommands):
@@ -36,6 +37,11 @@ class Checks(upgradecheck.UpgradeCommands):
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if '--version' in argv:
+        # oslo.upgradecheck parses without a version: answer it here, like
+        # every other masakari command.
+        print(version.version_string())
+        return 0
     try:
         return upgradecheck.main(masakari_conf.CONF, project="masakari",
                                  upgrade_command=Checks(), argv=argv)

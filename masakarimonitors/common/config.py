@@ -18,6 +18,8 @@ import os
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from masakarimonitors import version
+
 PROJECT = "masakarimonitors"
 KEYSTONEAUTH_PLUGINS = "keystoneauth1.plugin"
 
@@ -36,6 +38,7 @@ def parse_args(argv: list, conf: cfg.ConfigOpts,
         logging.register_options(conf)
     prog = os.path.basename(argv[0]) if argv else None
     conf(argv[1:], project=PROJECT, prog=prog,
+         version=version.version_string(),
          default_config_files=default_config_files)
     validate(conf)
     logging.setup(conf, PROJECT)

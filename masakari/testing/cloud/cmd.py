@@ -24,6 +24,7 @@ import sys
 import threading
 
 from masakari.common import signals
+from masakari import version
 from masakari.testing.cloud import builder
 from masakari.testing.cloud.compute_model import Timings
 from masakari.testing.cloud.simulator import CloudSimulator
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
                         help='password of user "admin" (default: random)')
     parser.add_argument('--json', action='store_true',
                         help='print the connection details as JSON')
+    parser.add_argument('--version', action='version',
+                        version=version.version_string())
     return parser
 
 
