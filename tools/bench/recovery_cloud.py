@@ -124,11 +124,12 @@ class InProcessCloud:
 class ProcessCloud:
     """masakari-cloud-simulator in a child process, driven over HTTP."""
 
-    def __init__(self, args) -> None:
+    def __init__(self, args, spec: dict | None = None) -> None:
+        """``spec``: the cloud to build (default: the recovery one)."""
         self._dir = tempfile.TemporaryDirectory(prefix="masakari-bench-sim-")
         spec_file = os.path.join(self._dir.name, "cloud.json")
         with open(spec_file, "w", encoding="utf-8") as handle:
-            json.dump(cloud_spec(args), handle)
+            json.dump(spec or cloud_spec(args), handle)
         self._stderr = open(  # noqa: SIM115 - closed in stop()
             os.path.join(self._dir.name, "stderr"), "w+", encoding="utf-8"
         )
