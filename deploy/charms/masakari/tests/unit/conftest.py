@@ -12,60 +12,38 @@
 
 """Fixtures of the masakari charm's state-transition tests.
 
-The charm's src/ and lib/ go on sys.path (the charm's own package is named
-masakari_charm, so it never shadows the masakari service package), the
-host's filesystem root is a temporary directory and every command is
-recorded instead of run.
+The charm's src/ and lib/ go on sys.path (its package is named
+masakari_charm, so it never shadows the masakari service package); the host's filesystem root is a temporary
+directory and every command is recorded instead of run.
 """
 
 import pathlib
-import subprocess
 import sys
 
 import pytest
-import yaml
 
 CHARM_DIR = pathlib.Path(__file__).resolve().parents[2]
-for _sub in ("lib", "src"):
-    if str(CHARM_DIR / _sub) not in sys.path:
-        sys.path.insert(0, str(CHARM_DIR / _sub))
+if str(CHARM_DIR.parent / "common") not in sys.path:
+    sys.path.insert(0, str(CHARM_DIR.parent / "common"))
 
-import charm_common  # noqa: E402
-from masakari_charm import charm as masakari_charm  # noqa: E402
-from ops import testing  # noqa: E402
+import charm_testing  # noqa: E402
 
+charm_testing.add_charm_paths(CHARM_DIR)
 
-class Recorder:
-    """Stands in for subprocess: records commands, fails chosen ones."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, ...]] = []
-        self.failing: list[tuple[str, ...]] = []
-
-    def __call__(self, cmd) -> None:
-        cmd = tuple(cmd)
-        self.calls.append(cmd)
-        if any(cmd[:len(p)] == p for p in self.failing):
-            raise subprocess.CalledProcessError(1, cmd)
-
-    def ran(self, *prefix: str) -> list[tuple[str, ...]]:
-        return [c for c in self.calls if c[:len(prefix)] == prefix]
+from masakari_charm import charm  # noqa: E402
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
+def recorder() -> charm_testing.Recorder:
+    return charm_testing.Recorder()
 
 
 @pytest.fixture
-def host(tmp_path, recorder, monkeypatch) -> charm_common.Host:
-    machine = charm_common.Host(tmp_path, recorder)
-    monkeypatch.setattr(masakari_charm.MasakariCharm, "host_factory",
-                        staticmethod(lambda: machine))
-    return machine
+def host(tmp_path, recorder, monkeypatch):
+    return charm_testing.fake_host(charm.MasakariCharm, tmp_path, recorder,
+                                   monkeypatch)
 
 
 @pytest.fixture
-def ctx(host) -> testing.Context:
-    meta = yaml.safe_load((CHARM_DIR / "charmcraft.yaml").read_text())
-    return testing.Context(masakari_charm.MasakariCharm, meta=meta)
+def ctx(host):
+    return charm_testing.context(charm.MasakariCharm, CHARM_DIR)
