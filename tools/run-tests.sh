@@ -26,6 +26,7 @@ DEB_PACKAGES=(
     mariadb-server postgresql rabbitmq-server
     libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86
     pacemaker corosync pacemaker-cli-utils ipmitool fence-agents
+    systemd  # systemd-analyze verify of deploy/systemd
 )
 
 if [ "$(id -u)" = 0 ]; then
