@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pathlib
+import socket
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
 
@@ -56,20 +57,26 @@ class Host:
         """Where the absolute path ``target`` lives under the root."""
         return self.root / target.lstrip("/")
 
-    def read(self, target: str) -> str | None:
+    def read(self, target: str) -> bytes | None:
         try:
-            return self.path(target).read_text()
+            return self.path(target).read_bytes()
         except FileNotFoundError:
             return None
 
-    def write(self, target: str, content: str, mode: int = 0o640,
+    def hostname(self) -> str:
+        """The machine's host name (``/etc/hostname``, else the kernel's)."""
+        name = (self.read("/etc/hostname") or b"").decode().strip()
+        return name or socket.gethostname()
+
+    def write(self, target: str, content: str | bytes, mode: int = 0o640,
               group: str | None = None) -> bool:
         """Write ``content`` to ``target``; True when the file changed.
 
         ``group`` (owner root) is set on a changed file, so a service
         running as that group can read a file closed to others.
         """
-        if self.read(target) == content:
+        data = content.encode() if isinstance(content, str) else content
+        if self.read(target) == data:
             return False
         dest = self.path(target)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -77,8 +84,8 @@ class Host:
         # Created with the final mode so a key is never readable by others,
         # then renamed over the old file in one step.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "w") as f:
-            f.write(content)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.chmod(tmp, mode)
         os.replace(tmp, dest)
         if group:
