@@ -60,13 +60,15 @@ class ScratchDatabase:
     """A migrated, empty database: a SQLite file in ``tmp`` or a uniquely
     named database on a PostgreSQL/MariaDB server (dropped on close)."""
 
-    def __init__(self, backend: str, tmp: str) -> None:
+    def __init__(self, backend: str, tmp: str,
+                 server: str | None = None) -> None:
+        """``server``: the server's URL (default: from the environment)."""
         self.backend = backend
         self._admin = None
         if backend == 'sqlite':
             self.url = f'sqlite:///{tmp}/bench.sqlite'
         else:
-            server = sa.engine.make_url(server_url(backend))
+            server = sa.engine.make_url(server or server_url(backend))
             self.name = 'masakari_bench_' + uuid.uuid4().hex[:8]
             admin = server.set(database='postgres' if backend == 'postgresql'
                                else None)
@@ -132,6 +134,7 @@ class Deployment:
                 'user_domain_name': creds['user_domain_name'],
                 'project_domain_name': creds['project_domain_name'],
                 'region_name': cloud.region}
+        self.extra = extra
         self.api = api_server.ApiServer(tmp, db_url, extra=extra)
         self.engine: subprocess.Popen | None = None
         self.engine_log = os.path.join(tmp, 'masakari-engine.log')
@@ -211,10 +214,12 @@ def issue_token(creds: dict) -> str:
 
 
 def seed_hosts(client: Client, count: int, segments: int = 1,
-               prefix: str = 'bench') -> list[str]:
+               prefix: str = 'bench', names: list[str] | None = None
+               ) -> list[str]:
     """``segments`` segments holding ``count`` hosts named like the
-    simulator's (``<prefix>-0001``...), created through the REST API."""
-    names = [f'{prefix}-{i:04d}' for i in range(1, count + 1)]
+    simulator's (``<prefix>-0001``...) or ``names``, created through the
+    REST API."""
+    names = names or [f'{prefix}-{i:04d}' for i in range(1, count + 1)]
     uuids = [client.json('POST', '/v1/segments', {'segment': {
         'name': f'bench-seg-{s}', 'service_type': 'COMPUTE',
         'recovery_method': 'auto'}}, expect=201)['segment']['uuid']

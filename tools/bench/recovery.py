@@ -22,8 +22,26 @@ Reports, in simulated seconds:
   (d) masakari's safe path: the same notification without the monitor's
       fencing evidence, so the host is never forced down and the engine
       waits until Nova reports its compute service down by itself
+  (e) with --real-path: (a) through the real path: the notification is
+      POSTed to a masakari-api process, cast over RabbitMQ
+      ($MASAKARI_TEST_TRANSPORT_URL) and recovered by a masakari-engine
+      process (both on a scratch database, SQLite or --db-url)
 and the ratio a/b (target <= 1.2). (a) carries the fencing evidence the
 Pacemaker host monitor sends after a confirmed STONITH (the fast path).
+
+On the clock, (a), (c), (d): from the engine being handed the uuid of a
+notification already stored in the database (in-process: no API, no
+RabbitMQ) to the last rebuild. (b): from the first Nova call (listing the
+compute service) to the last rebuild. (e): from the moment the POST is
+sent to the last rebuild (API, commit, cast and consumption included).
+Before the clock, on both sides: the simulated cloud is built, and (unless
+--cold) each side is warmed up the same way: the engine's warm_up()
+(Keystone login, Nova endpoint, evacuation threads started) and, for the
+bare script, the Keystone login, the endpoint lookup and one started
+thread per server. With --cold neither is, so both pay them on the clock.
+(e)'s engine always warms up when it starts, as deployed; its clock
+starts once its Keystone login was served. The engine process of (e)
+sleeps and polls in real time, so compare (e) with (a) at --scale 1.
 
 By default the simulated cloud runs in its own process (one fresh process
 per run, built identically), as a real Nova does: the engine or the bare
@@ -36,7 +54,7 @@ interval nor masakari's confirmation polls blur the figures.
 
     .venv/bin/python tools/bench/recovery.py [--servers 50] [--rebuild 2]
         [--scale 1] [--skip-upstream] [--skip-safe-path] [--in-process]
-        [--repeat N]
+        [--repeat N] [--cold] [--real-path]
 """
 
 from __future__ import annotations
@@ -60,6 +78,7 @@ from masakari.engine import app as app_mod  # noqa: E402
 from masakari.testing import nova_conf  # noqa: E402
 from masakari.engine import manager as manager_mod  # noqa: E402
 from masakari.engine.drivers import taskflow as tf_driver  # noqa: E402
+from recovery_real import real_path_run  # noqa: E402
 from recovery_cloud import (  # noqa: E402
     FAILED,
     HOSTS,
@@ -71,27 +90,42 @@ from recovery_cloud import (  # noqa: E402
 
 
 def bare_script(args) -> float:
+    """(b): force the service down, evacuate every server at once, poll.
+
+    Warmed up like masakari's engine (unless --cold): the Keystone login and
+    Nova's endpoint lookup, and one started thread per server, all before
+    the clock starts.
+    """
+    import threading
+
+    from keystoneauth1 import loading, session
     from novaclient import client as nova_client
 
     cloud = make_cloud(args)
+    pool = concurrent.futures.ThreadPoolExecutor(len(cloud.ids))
     try:
-        from keystoneauth1 import loading, session
-
         plugin = loading.get_plugin_loader("password").load_from_options(
             **cloud.credentials
         )
+        sess = session.Session(auth=plugin)
         client = nova_client.Client(
-            "2.53", session=session.Session(auth=plugin),
-            region_name=cloud.region,
+            "2.53", session=sess, region_name=cloud.region,
         )
+        if not args.cold:
+            sess.get_endpoint(service_type="compute",
+                              region_name=cloud.region, interface="public")
+            started = threading.Barrier(len(cloud.ids) + 1, timeout=60)
+            for _ in cloud.ids:
+                pool.submit(started.wait)
+            started.wait()
         cloud.kill_host(FAILED)
         start = cloud.clock.now()
         service = client.services.list(host=FAILED, binary="nova-compute")[0]
         client.services.force_down(service.id, True)
-        with concurrent.futures.ThreadPoolExecutor(len(cloud.ids)) as pool:
-            list(pool.map(client.servers.evacuate, cloud.ids))
+        list(pool.map(client.servers.evacuate, cloud.ids))
         return wait_all_active(cloud, args, start)
     finally:
+        pool.shutdown(wait=False)
         cloud.stop()
 
 
@@ -113,7 +147,7 @@ def masakari_run(
     tmp = tempfile.TemporaryDirectory(
         prefix="masakari-bench-", dir=args.tmpdir
     )
-    manager = None
+    manager = db = None
     try:
         conf = cfg.ConfigOpts()
         for module in masakari_conf.MODULES:
@@ -129,9 +163,9 @@ def masakari_run(
         for (group, name), value in overrides.items():
             conf.set_override(name, value, group=group)
         migration.db_sync(url=url, taskflow_connection=None)
-        db_api.configure(url)
+        db = db_api.DBAPI(db_api.Database(url))
         app = app_mod.EngineApp(
-            conf=conf, db=db_api, clock=SimClock(cloud.clock)
+            conf=conf, db=db, clock=SimClock(cloud.clock)
         )
         driver = tf_driver.TaskFlowDriver(
             conf=conf, nova_api=app.nova_api(), backend_url=url
@@ -141,9 +175,9 @@ def masakari_run(
         )
         # A running engine has long finished starting when a host fails.
         warm_up = getattr(manager, "warm_up", None)
-        if warm_up is not None:
+        if warm_up is not None and not args.cold:
             warm_up()
-        segment = db_api.failover_segment_create(
+        segment = db.failover_segment_create(
             {
                 "name": "bench",
                 "service_type": "COMPUTE",
@@ -151,7 +185,7 @@ def masakari_run(
             }
         )
         hosts = {
-            name: db_api.host_create(
+            name: db.host_create(
                 {
                     "name": name,
                     "type": "COMPUTE",
@@ -162,7 +196,7 @@ def masakari_run(
             for name in HOSTS
         }
         cloud.kill_host(FAILED)
-        note = db_api.notification_create(
+        note = db.notification_create(
             {
                 "type": "COMPUTE_HOST",
                 "source_host_uuid": hosts[FAILED].uuid,
@@ -184,7 +218,7 @@ def masakari_run(
         def ended_early() -> None:
             if future.done():
                 future.result(timeout=0)
-                row = db_api.notification_get_by_uuid(note.notification_uuid)
+                row = db.notification_get_by_uuid(note.notification_uuid)
                 raise SystemExit(
                     "recovery ended with servers left behind: "
                     f"{row.status} {row.message or ''}"
@@ -193,14 +227,15 @@ def masakari_run(
         elapsed = wait_all_active(cloud, args, start, ended_early)
         future.result(timeout=RUN_TIMEOUT)
         finished = cloud.clock.now() - start
-        status = db_api.notification_get_by_uuid(note.notification_uuid).status
+        status = db.notification_get_by_uuid(note.notification_uuid).status
         if status != "finished":
             print(f"  warning: notification ended {status}")
         return elapsed, finished
     finally:
         if manager is not None:
             manager.stop(5)
-        db_api.dispose()
+        if db is not None:
+            db.dispose()
         cloud.stop()
         tmp.cleanup()
 
@@ -246,6 +281,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--repeat", type=int, default=1,
         help="run (a) and (b) this many times, interleaved",
     )
+    parser.add_argument(
+        "--cold", action="store_true",
+        help="warm up neither masakari's engine nor the bare script",
+    )
+    parser.add_argument(
+        "--real-path", action="store_true",
+        help="also run (e): API -> RabbitMQ -> engine processes",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--simulator-process", dest="in_process", action="store_false",
@@ -288,7 +331,8 @@ def main(argv=None) -> int:
     where = "in-process" if args.in_process else "own process"
     print(
         f"{args.servers} HA servers, rebuild {args.rebuild}s, "
-        f"scale {args.scale}, simulator: {where}, poll {args.poll}s"
+        f"scale {args.scale}, simulator: {where}, poll {args.poll}s, "
+        f"{'cold (no warm-up)' if args.cold else 'both sides warmed up'}"
     )
     ratios = []
     for _ in range(args.repeat):
@@ -303,6 +347,10 @@ def main(argv=None) -> int:
     if len(ratios) > 1:
         print(f"    ratio range:                    {min(ratios):7.2f} .. "
               f"{max(ratios):.2f}")
+    if args.real_path:
+        e, finished = real_path_run(args, EVIDENCE)
+        print(f"(e) real path (API, RabbitMQ, engine): {e:7.2f} s  "
+              f"(notification seen finished after {finished:.2f} s)")
     if not args.skip_safe_path:
         d, _ = masakari_run(args, {}, evidence=False)
         print(
