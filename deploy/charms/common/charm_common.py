@@ -138,23 +138,3 @@ def render_ini(sections: IniSections, header: str = "") -> str:
         lines.append(f"[{name}]")
         lines.extend(f"{k} = {_ini_value(v)}" for k, v in present)
     return "\n".join(lines) + "\n"
-
-
-def systemd_unit(description: str, exec_start: str, user: str = "root",
-                 after: str = "network-online.target") -> str:
-    """A simple always-restarting systemd service unit."""
-    return (
-        "[Unit]\n"
-        f"Description={description}\n"
-        f"After={after}\n"
-        f"Wants={after}\n"
-        "\n"
-        "[Service]\n"
-        f"User={user}\n"
-        f"ExecStart={exec_start}\n"
-        "Restart=on-failure\n"
-        "RestartSec=5\n"
-        "\n"
-        "[Install]\n"
-        "WantedBy=multi-user.target\n"
-    )

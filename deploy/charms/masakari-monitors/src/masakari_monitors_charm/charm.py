@@ -29,7 +29,7 @@ from masakari_monitors_charm import render
 
 LOG = logging.getLogger(__name__)
 
-VENV = "/opt/masakari-monitors/venv"
+VENV = "/opt/masakari/venv"
 CREDENTIALS = "identity-credentials"
 REMOTE = "pacemaker-remote"
 
@@ -82,7 +82,7 @@ class MonitorsCharm(ops.CharmBase):
         try:
             self.host.apt_install("python3-venv", "libvirt-dev",
                                   "pkg-config", "gcc", "python3-dev")
-            self.host.pip_install(VENV, source + " libvirt-python")
+            self.host.pip_install(VENV, source)
         except (subprocess.CalledProcessError, OSError) as exc:
             LOG.error("installing %s failed: %s", source, exc)
             self._stored.install_failed = True
@@ -135,7 +135,7 @@ class MonitorsCharm(ops.CharmBase):
             self.host.write(render.PROCESS_LIST, processes),
         ]
         unit_changes = [self.host.write(path, content, 0o644)
-                        for path, content in render.units(VENV).items()]
+                        for path, content in render.units().items()]
         if any(unit_changes):
             self.host.systemctl("daemon-reload")
         self._run(wanted, ops.ActiveStatus(

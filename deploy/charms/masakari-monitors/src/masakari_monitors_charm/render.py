@@ -19,6 +19,7 @@ only relation input the configuration needs besides the node type.
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ import yaml
 CONF_DIR = "/etc/masakarimonitors"
 CONF = CONF_DIR + "/masakarimonitors.conf"
 PROCESS_LIST = CONF_DIR + "/process_list.yaml"
+UNIT_DIR = pathlib.Path(__file__).parent / "units"
 HEADER = "Written by the masakari-monitors charm: local changes are " \
          "overwritten."
 
@@ -160,12 +162,12 @@ def enabled(config: Mapping[str, Any]) -> list[str]:
             if config.get(option)]
 
 
-def units(venv: str) -> dict[str, str]:
-    """systemd unit file name -> content for every monitor."""
-    return {
-        f"/etc/systemd/system/{script}.service": charm_common.systemd_unit(
-            f"Masakari {script.removeprefix('masakari-')}",
-            f"{venv}/bin/{script} --config-file {CONF}",
-            after="network-online.target libvirtd.service")
-        for script in MONITORS.values()
-    }
+def units() -> dict[str, str]:
+    """systemd unit file name -> content for every monitor.
+
+    The units are deploy/systemd's, shipped inside the charm (a unit test
+    checks the copies).
+    """
+    return {f"/etc/systemd/system/{script}.service":
+            (UNIT_DIR / f"{script}.service").read_text()
+            for script in MONITORS.values()}

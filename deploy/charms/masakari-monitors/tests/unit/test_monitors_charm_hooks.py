@@ -37,7 +37,7 @@ def principal():
 
 
 def state(*extra, keystone=KEYSTONE, config=None, running=None,
-          installed="masakari"):
+          installed="masakari[monitors]"):
     rels = [principal(), *extra]
     if keystone is not None:
         rels.append(testing.Relation("identity-credentials",
@@ -62,10 +62,10 @@ def get(out, endpoint):
 
 def test_install(ctx, recorder):
     out = ctx.run(ctx.on.install(), state(keystone=None, installed=""))
-    assert ("python3", "-m", "venv", "/opt/masakari-monitors/venv") \
+    assert ("python3", "-m", "venv", "/opt/masakari/venv") \
         in recorder.calls
-    assert ("/opt/masakari-monitors/venv/bin/pip", "install", "--upgrade",
-            "masakari", "libvirt-python") in recorder.calls
+    assert ("/opt/masakari/venv/bin/pip", "install", "--upgrade",
+            "masakari[monitors]") in recorder.calls
     assert out.unit_status == testing.BlockedStatus(
         "Missing relations: identity-credentials")
 
@@ -74,7 +74,8 @@ def test_install_failure_blocks(ctx, recorder):
     recorder.failing.append(("apt-get",))
     out = ctx.run(ctx.on.install(), state(installed=""))
     assert out.unit_status.name == "blocked"
-    assert "Installing 'masakari' failed" in out.unit_status.message
+    assert "Installing 'masakari[monitors]' failed" in \
+        out.unit_status.message
     assert not recorder.ran("systemctl", "enable")
 
 
@@ -205,15 +206,15 @@ def test_upgrade_reinstalls_and_restarts(ctx, recorder):
     ctx.run(ctx.on.config_changed(), state())
     recorder.calls.clear()
     ctx.run(ctx.on.upgrade_charm(), state(running=ALL))
-    assert recorder.ran("/opt/masakari-monitors/venv/bin/pip", "install")
+    assert recorder.ran("/opt/masakari/venv/bin/pip", "install")
     assert ("systemctl", "restart", *ALL) in recorder.calls
 
 
 def test_source_change_reinstalls(ctx, recorder):
     ctx.run(ctx.on.config_changed(), state(config={"source": "masakari==2"},
                                            running=ALL))
-    assert ("/opt/masakari-monitors/venv/bin/pip", "install", "--upgrade",
-            "masakari==2", "libvirt-python") in recorder.calls
+    assert ("/opt/masakari/venv/bin/pip", "install", "--upgrade",
+            "masakari==2") in recorder.calls
     assert ("systemctl", "restart", *ALL) in recorder.calls
 
 

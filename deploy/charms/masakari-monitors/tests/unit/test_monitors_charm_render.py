@@ -90,9 +90,11 @@ def test_enabled_keeps_a_fixed_order():
         "masakari-hostmonitor", "masakari-processmonitor"]
 
 
-def test_units_for_every_monitor():
-    units = render.units("/opt/v")
+def test_units_are_deploy_systemds():
+    units = render.units()
     assert len(units) == 4
-    unit = units["/etc/systemd/system/masakari-hostmonitor.service"]
-    assert ("ExecStart=/opt/v/bin/masakari-hostmonitor --config-file "
-            "/etc/masakarimonitors/masakarimonitors.conf") in unit
+    for path, content in units.items():
+        name = pathlib.PurePath(path).name
+        assert content == (REPO / "deploy" / "systemd" / name).read_text(), (
+            f"cp deploy/systemd/{name} {render.UNIT_DIR}/")
+        assert "/opt/masakari/venv/bin/" in content

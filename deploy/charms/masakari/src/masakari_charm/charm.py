@@ -224,7 +224,7 @@ class MasakariCharm(ops.CharmBase):
                                    group="masakari"),
                    self.host.write(PASTE, render.api_paste(), 0o644)]
         units_changed = [self.host.write(path, content, 0o644)
-                         for path, content in render.units(VENV).items()]
+                         for path, content in render.units().items()]
         if any(units_changed):
             self.host.systemctl("daemon-reload")
         return any(changed + units_changed)

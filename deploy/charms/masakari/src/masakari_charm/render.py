@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ CERT_FILE = SSL_DIR + "/masakari.crt"
 KEY_FILE = SSL_DIR + "/masakari.key"
 CA_FILE = SSL_DIR + "/ca.crt"
 STATE_PATH = "/var/lib/masakari"
+UNIT_DIR = pathlib.Path(__file__).parent / "units"
 
 HEADER = "Written by the masakari charm: local changes are overwritten."
 
@@ -161,13 +163,11 @@ def api_paste() -> str:
         {name: dict(options) for name, options in _PASTE}, HEADER)
 
 
-def units(venv: str) -> dict[str, str]:
-    """systemd unit file name -> content for both services."""
-    conf = CONF_DIR + "/masakari.conf"
-    return {
-        f"/etc/systemd/system/{name}.service": charm_common.systemd_unit(
-            f"Masakari {role}", f"{venv}/bin/{name} --config-file {conf}",
-            user="masakari")
-        for name, role in (("masakari-api", "API"),
-                           ("masakari-engine", "engine"))
-    }
+def units() -> dict[str, str]:
+    """systemd unit file name -> content for both services.
+
+    The units are deploy/systemd's, shipped inside the charm (a unit test
+    checks the copies).
+    """
+    return {f"/etc/systemd/system/{name}": (UNIT_DIR / name).read_text()
+            for name in ("masakari-api.service", "masakari-engine.service")}

@@ -96,13 +96,15 @@ def test_api_paste_matches_the_packaged_file():
         s: dict(packaged[s]) for s in packaged.sections()}
 
 
-def test_units_run_from_the_virtualenv():
-    units = render.units("/opt/v")
-    api = units["/etc/systemd/system/masakari-api.service"]
-    assert ("ExecStart=/opt/v/bin/masakari-api --config-file "
-            "/etc/masakari/masakari.conf") in api
-    assert "User=masakari" in api
-    assert "/etc/systemd/system/masakari-engine.service" in units
+def test_units_are_deploy_systemds():
+    units = render.units()
+    assert sorted(units) == ["/etc/systemd/system/masakari-api.service",
+                             "/etc/systemd/system/masakari-engine.service"]
+    for path, content in units.items():
+        name = pathlib.PurePath(path).name
+        assert content == (REPO / "deploy" / "systemd" / name).read_text(), (
+            f"cp deploy/systemd/{name} {render.UNIT_DIR}/")
+        assert "--config-file /etc/masakari/masakari.conf" in content
 
 
 def test_parse_identity_needs_every_key():
