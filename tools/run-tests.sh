@@ -27,6 +27,7 @@ DEB_PACKAGES=(
     libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86
     pacemaker corosync pacemaker-cli-utils ipmitool fence-agents
     systemd  # systemd-analyze verify of deploy/systemd
+    libxml2-utils  # xmllint: ocf-tester's meta-data check of deploy/pacemaker
 )
 
 if [ "$(id -u)" = 0 ]; then
