@@ -28,6 +28,8 @@ from masakari.compute import exceptions as cexc
 from masakari.compute import session as nova_session
 
 MAX_PAGES = 10000
+# The last microversion with Nova's image proxy (GET /images/{id}).
+IMAGE_PROXY_MICROVERSION = "2.35"
 # HTTP status -> exception class; anything else (401, 3xx, other 4xx)
 # is a ComputeError.
 _STATUS_MAP: dict[int, type[exception.MasakariException]] = {
@@ -96,6 +98,7 @@ class API:
         *,
         json: Any = None,
         params: dict | None = None,
+        microversion: str | None = None,
     ) -> Any:
         headers = {}
         global_id = getattr(context, "global_id", None)
@@ -106,6 +109,8 @@ class API:
             kwargs["json"] = json
         if params:
             kwargs["params"] = params
+        if microversion:
+            kwargs["microversion"] = microversion
         try:
             resp = self._adapter_factory(self._conf).request(
                 url, method, **kwargs
@@ -291,3 +296,37 @@ class API:
             f"/os-aggregates/{aggregate_id}/action",
             json={"remove_host": {"host": host}},
         )
+
+    # -- what the recovery policies read -------------------------------
+    def get_image_properties(self, context: Any, image_id: str) -> dict:
+        """An image's properties through Nova's image proxy.
+
+        The proxy API exists up to microversion 2.35 only, so this one
+        request pins that version (the session needs no image endpoint).
+        """
+        body = (
+            self._request(
+                context, "GET", f"/images/{image_id}",
+                microversion=IMAGE_PROXY_MICROVERSION,
+            )
+            or {}
+        )
+        return dict((body.get("image") or {}).get("metadata") or {})
+
+    def list_hypervisors(self, context: Any) -> list[dict]:
+        """Hypervisors with their resource totals and usage."""
+        body = (
+            self._request(context, "GET", "/os-hypervisors/detail") or {}
+        )
+        return body.get("hypervisors", [])
+
+    def list_server_groups(self, context: Any) -> list[dict]:
+        """Server groups of every project, with members and policy."""
+        body = (
+            self._request(
+                context, "GET", "/os-server-groups",
+                params={"all_projects": "True"},
+            )
+            or {}
+        )
+        return body.get("server_groups", [])

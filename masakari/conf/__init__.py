@@ -31,6 +31,7 @@ from masakari.conf import metrics
 from masakari.conf import nova
 from masakari.conf import osapi_v1
 from masakari.conf import paths
+from masakari.conf import recovery_policy
 from masakari.conf import service
 from masakari.conf import ssl
 from masakari.conf import wsgi
@@ -49,6 +50,7 @@ MODULES = (
     nova,
     osapi_v1,
     paths,
+    recovery_policy,
     service,
     ssl,
     wsgi,

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import functools
 
-from masakari.testing.cloud import compute_hosts, compute_servers
+from masakari.testing.cloud import compute_extras, compute_hosts
+from masakari.testing.cloud import compute_servers
 from masakari.testing.cloud import microversion
 from masakari.testing.cloud.errors import SimError
 from masakari.testing.cloud.http import Call, Reply, Route, ServiceApp
@@ -40,7 +41,8 @@ class ComputeApp(ServiceApp):
             Route('GET', '/v2.1', 'compute.version', self.version,
                   auth=False),
         ]
-        for table in (compute_servers.ROUTES, compute_hosts.ROUTES):
+        for table in (compute_servers.ROUTES, compute_hosts.ROUTES,
+                      compute_extras.ROUTES):
             for method, template, kind, handler in table:
                 routes.append(Route(
                     method, '/v2.1' + template, kind,

@@ -29,6 +29,7 @@ import uuid
 from typing import Callable
 
 from masakari.testing.cloud.clock import Clock
+from masakari.testing.cloud.compute_extras import Extras, group_allows
 from masakari.testing.cloud.compute_records import (
     DEFAULT_POWER, FLAVORS, NOSTATE, RUNNING, SHUTDOWN, VM_STATES, Aggregate,
     Host, Migration, Server, Service)
@@ -71,6 +72,7 @@ class Compute:
         self.aggregates: dict[int, Aggregate] = {}
         self.services: dict[str, Service] = {}     # by id
         self.migrations: list[Migration] = []
+        self.extras = Extras()
         self._seq = itertools.count(1)
         self._agg_ids = itertools.count(1)
         self._heap: list[tuple[float, int, str, int, Step]] = []
@@ -99,7 +101,8 @@ class Compute:
                    task_state: str | None = None,
                    power_state: int | None = None,
                    metadata: dict | None = None, locked: bool = False,
-                   server_id: str | None = None) -> Server:
+                   server_id: str | None = None,
+                   image_id: str | None = None) -> Server:
         with self.lock:
             if host not in self.hosts:
                 raise ValueError('unknown host %s' % host)
@@ -112,9 +115,11 @@ class Compute:
                 raise ValueError('server %s already exists' % sid)
             now = self.clock.now()
             seq = next(self._seq)
+            specs = dict(self.extras.flavor_specs.get(flavor) or {})
             server = Server(
                 id=sid, name=name or 'vm-%d' % seq, project_id=project_id,
-                user_id=user_id, flavor=dict(FLAVORS[flavor]),
+                user_id=user_id,
+                flavor=dict(FLAVORS[flavor], extra_specs=specs),
                 flavor_name=flavor, host=host, node=self.hosts[host].node,
                 vm_state=vm_state, task_state=task_state,
                 power_state=(DEFAULT_POWER.get(vm_state, NOSTATE)
@@ -124,6 +129,8 @@ class Compute:
                 locked=locked, locked_by='admin' if locked else None,
                 launched_at=now,
                 availability_zone=self.hosts[host].service.zone)
+            if image_id is not None:
+                server.image_id = image_id
             self.servers[sid] = server
             self.hosts[host].servers[sid] = server
             return server
@@ -242,8 +249,9 @@ class Compute:
         """Pick a destination or None (NoValidHost).
 
         Mirrors the filter scheduler: ComputeFilter (enabled and up),
-        the source host is ignored, resources must fit (placement with
-        allocation ratios), then RAMWeigher spreads onto most free RAM.
+        the source host is ignored, server group (anti-)affinity, resources
+        must fit (placement with allocation ratios), then RAMWeigher
+        spreads onto most free RAM.
         """
         names = [requested] if requested else list(self.hosts)
         candidates = []
@@ -251,7 +259,8 @@ class Compute:
             host = self.hosts.get(name)
             if (host is None or name == server.host
                     or host.service.status != 'enabled'
-                    or not self.service_is_up(host.service)):
+                    or not self.service_is_up(host.service)
+                    or not group_allows(self, server, name)):
                 continue
             used = self.usage(host)
             if not self._fits(host, used, server.flavor):

@@ -18,6 +18,7 @@ import datetime
 import re
 from typing import Any, Callable
 
+from masakari.testing.cloud import compute_extras
 from masakari.testing.cloud import compute_views as views
 from masakari.testing.cloud import errors
 from masakari.testing.cloud.compute_model import Compute
@@ -277,6 +278,10 @@ def evacuate(sim, call: Call, server: Server, body: Any) -> Reply:
         raise errors.bad_request("The target host can't be the same one.")
     # nova.compute.api.API.evacuate allowed states
     _require_state(server, 'evacuate', ('active', 'stopped', 'error'))
+    refused = compute_extras.unevacuable(compute.extras, server)
+    if refused is not None:
+        # nova: OperationNotSupportedForVTPM -> HTTPConflict
+        raise errors.conflict(refused)
     if compute.host_is_up(server.host):
         # nova.compute.api.API.evacuate: ComputeServiceInUse -> 400
         raise errors.bad_request('Compute service of %s is still in use.'

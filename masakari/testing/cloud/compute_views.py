@@ -129,7 +129,8 @@ def server_detail(call: Call, compute: Compute, server: Server) -> dict:
                           'ram': server.flavor['ram'],
                           'disk': server.flavor['disk'], 'ephemeral': 0,
                           'swap': 0, 'original_name': server.flavor_name,
-                          'extra_specs': {}}
+                          'extra_specs': dict(
+                              server.flavor.get('extra_specs') or {})}
     else:
         view['flavor'] = {'id': server.flavor_name,
                           'links': _links(call, 'flavors', server.flavor_name)}

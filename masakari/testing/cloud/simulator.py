@@ -235,6 +235,24 @@ class CloudSimulator:
     def remove_server(self, server_id: str) -> None:
         self.compute.remove_server(server_id)
 
+    def set_flavor_specs(self, flavor: str, specs: dict) -> None:
+        """Extra specs of ``flavor`` for the servers created after."""
+        with self.compute.lock:
+            self.compute.extras.flavor_specs[flavor] = {
+                str(k): str(v) for k, v in specs.items()}
+
+    def add_image(self, image_id: str, properties: dict) -> None:
+        """An image (``add_server(..., image_id=...)``) with properties."""
+        with self.compute.lock:
+            self.compute.extras.images[image_id] = {
+                str(k): str(v) for k, v in properties.items()}
+
+    def add_server_group(self, name: str, policy: str,
+                         members: list[str]) -> str:
+        """A server group of ``members`` (server ids); returns its id."""
+        with self.compute.lock:
+            return self.compute.extras.add_group(name, policy, members).id
+
     # -- failures -----------------------------------------------------------
 
     def kill_host(self, name: str) -> None:

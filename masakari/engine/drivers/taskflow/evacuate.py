@@ -27,6 +27,7 @@ from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
 from masakari.engine.drivers.taskflow import poller as poller_mod
 from masakari.engine.drivers.taskflow import reserved_hosts
+from masakari.engine.drivers.taskflow import tiers
 from masakari.engine.drivers.taskflow.instance_evacuation import (
     InstanceEvacuation,
 )
@@ -57,6 +58,7 @@ class EvacuateInstancesTask(base.MasakariTask):
         reserved_host: str | None = None,
         evacuation_plan: list[str] | None = None,
         host_servers: dict | None = None,
+        evacuation_policy: dict | None = None,
     ) -> None:
         db = self.runtime.store
         records = db.vmove_get_all_by_filters(
@@ -87,7 +89,8 @@ class EvacuateInstancesTask(base.MasakariTask):
                         self, host_name, reserved_host, changes
                     )
                     failed = self._evacuate_all(
-                        host_name, vmoves, reserved_host, host_servers
+                        host_name, vmoves, reserved_host, host_servers,
+                        evacuation_policy,
                     )
                 except exceptions.RecoveryCancelled:
                     raise
@@ -100,7 +103,12 @@ class EvacuateInstancesTask(base.MasakariTask):
             finally:
                 lock.release()
         else:
-            failed = self._evacuate_all(host_name, vmoves, None, host_servers)
+            failed = self._evacuate_all(
+                host_name, vmoves, None, host_servers, evacuation_policy
+            )
+        if evacuation_policy and evacuation_policy.get("not_fitting"):
+            # Reported as failed vmoves by the prepare task.
+            failed = failed + list(evacuation_policy["not_fitting"])
         if failed:
             msg = (
                 f"Failed to evacuate instances '{','.join(sorted(failed))}' "
@@ -134,9 +142,11 @@ class EvacuateInstancesTask(base.MasakariTask):
         vmoves: list,
         target: str | None,
         host_servers: dict | None = None,
+        policy: dict | None = None,
     ) -> list[str]:
         if not vmoves:
             return []
+        policy = policy or {}
         conf, runtime = self.conf, self.runtime
         changes_since = iso_since(runtime.clock.utcnow(), back=600)
         poller = poller_mod.BatchPoller(
@@ -158,15 +168,23 @@ class EvacuateInstancesTask(base.MasakariTask):
         # this recovery; waiting for Nova to rebuild holds no slot, so every
         # instance can be rebuilding at once (within the process-wide cap).
         slots = threading.Semaphore(conf.host_failure_recovery_threads)
-        evacuation = InstanceEvacuation(self, poller, host_name, target, slots)
+        evacuation = InstanceEvacuation(self, poller, host_name, target, slots,
+                                        targets=policy.get("targets"))
         evacuation.prepare(
             vmoves, lambda: self._recent_listing(host_name, host_servers)
         )
         failed: list[str] = []
-        futures = {
-            runtime.pools.executor.submit(evacuation.run, vmove): vmove
-            for vmove in vmoves
-        }
+        futures: dict = {}
+        groups = tiers.groups(vmoves, policy.get("tiers"))
+        for number, group in enumerate(groups):
+            started = {
+                runtime.pools.executor.submit(evacuation.run, vmove): vmove
+                for vmove in group
+            }
+            futures.update(started)
+            if number < len(groups) - 1:
+                tiers.wait_for_tier(self, started, policy["tier_timeout"],
+                                    number + 1)
         for future in concurrent.futures.as_completed(futures):
             if not future.result():
                 failed.append(futures[future].instance_uuid)

@@ -91,8 +91,12 @@ class InstanceEvacuation:
         source: str,
         target: str | None,
         slots: threading.Semaphore | None = None,
+        targets: dict[str, str] | None = None,
     ) -> None:
+        """``targets``: instance uuid -> the host a recovery policy chose
+        for it (others go to ``target``, or Nova's scheduler picks)."""
         self.slots = slots or threading.Semaphore(1)
+        self.targets = dict(targets or {})
         # Set by prepare(): evacuations then start in plan order.
         self.order: start_order.StartOrder | None = None
         self.task = task
@@ -302,7 +306,7 @@ class InstanceEvacuation:
             if vm0 == "resized":
                 stop_after = server.get(POWER_STATE) == SHUTDOWN
         try:
-            nova.evacuate(ctx, uuid, self.target)
+            nova.evacuate(ctx, uuid, self.targets.get(uuid) or self.target)
         except cexc.ComputeUnavailable:
             # Timed out or 5xx: Nova may still have accepted it. Only a
             # server that shows no sign of an evacuation is a failure.

@@ -25,6 +25,7 @@ from typing import Any
 from masakari.compute import exceptions as cexc
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
+from masakari.engine.policy import limits
 from masakari.engine.drivers.taskflow.servers import (
     HOST,
     VM_STATE,
@@ -57,6 +58,7 @@ class StopInstanceTask(base.MasakariTask):
             )
             self.update_details(msg, 1.0)
             raise exceptions.SkipInstanceRecoveryException(reason=msg)
+        self._check_limit(instance_uuid)
         vm_state = server.get(VM_STATE)
         if vm_state in IGNORED_STATES:
             msg = (f"Recovery of instance '{instance_uuid}' is ignored as "
@@ -106,6 +108,23 @@ class StopInstanceTask(base.MasakariTask):
         )
         self.update_details(f"Stopped instance: '{instance_uuid}'", 1.0)
         return locked
+
+    def _check_limit(self, instance_uuid: str) -> None:
+        """Leave the instance alone once it reached its recovery limit."""
+        limit = self.conf.recovery_limits.max_recoveries_per_instance
+        if not limit:
+            return
+        window = self.conf.recovery_limits.recovery_window
+        done = limits.recoveries(
+            self.runtime.store, self.runtime.clock.utcnow(), window,
+            {instance_uuid}, self.runtime.notification_uuid,
+        ).get(instance_uuid, 0)
+        if done >= limit:
+            msg = (f"Recovery of instance '{instance_uuid}' is ignored as "
+                   f"it was recovered {done} times in the last {window} "
+                   f"seconds (limit {limit}).")
+            self.update_details(msg, 1.0)
+            raise exceptions.IgnoreInstanceRecoveryException(reason=msg)
 
     def revert(self, instance_uuid: str, **kwargs: Any) -> None:
         if getattr(self, "_locked", False):

@@ -23,6 +23,7 @@ from typing import Any
 
 from masakari.engine import exceptions
 from masakari.engine.drivers.taskflow import base
+from masakari.engine.drivers.taskflow import policy_step
 from masakari.engine.drivers.taskflow.servers import LISTED_FIELDS
 from masakari.engine.drivers.taskflow.servers import VM_STATE
 from masakari.engine.drivers.taskflow.servers import is_ha_enabled
@@ -52,14 +53,20 @@ class PrepareHAEnabledInstancesTask(base.MasakariTask):
     order. Unfinished vmoves of an interrupted run are re-used, so the same
     instance is never evacuated twice. Also provides host_servers, the
     listing it took (see :func:`listing`), so the evacuation right after
-    it need not ask Nova again.
+    it need not ask Nova again, and evacuation_policy: None when every
+    recovery policy is off (upstream's behaviour), else the tiers, targets
+    and instances that fit nowhere (see policy_step.py).
     """
 
-    default_provides = ("evacuation_plan", "host_servers")
+    default_provides = ("evacuation_plan", "host_servers",
+                        "evacuation_policy")
 
     def execute(
-        self, host_name: str, notification_uuid: str
-    ) -> tuple[list[str], dict]:
+        self,
+        host_name: str,
+        notification_uuid: str,
+        reserved_host: str | None = None,
+    ) -> tuple[list[str], dict, dict | None]:
         nova, ctx, conf, db = (
             self.novaclient,
             self.context,
@@ -107,7 +114,18 @@ class PrepareHAEnabledInstancesTask(base.MasakariTask):
                 f"'{len(selected)}'",
                 0.8,
             )
+        policy = None
+        if policy_step.settings(conf).active:
+            selected, policy = policy_step.plan_evacuation(
+                self, host_name, notification_uuid, servers, reserved_host)
         plan = self._plan(db, host_name, notification_uuid, selected)
+        if not plan and policy and policy["not_fitting"]:
+            msg = (
+                f"No target host has room for instances "
+                f"'{','.join(policy['not_fitting'])}' of host '{host_name}'"
+            )
+            self.update_details(msg, 1.0)
+            raise exceptions.HostRecoveryFailureException(reason=msg)
         if not plan:
             msg = (
                 f"Skipped host '{host_name}' recovery as no instances "
@@ -120,7 +138,7 @@ class PrepareHAEnabledInstancesTask(base.MasakariTask):
             f"'{','.join(self.planned_instances)}'",
             1.0,
         )
-        return plan, taken
+        return plan, taken, policy
 
     def _plan(
         self,
