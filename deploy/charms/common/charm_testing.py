@@ -17,7 +17,9 @@ from __future__ import annotations
 import pathlib
 import subprocess
 import sys
+from collections.abc import Sequence
 
+import pytest
 import yaml
 from ops import testing
 
@@ -39,18 +41,18 @@ class Recorder:
         self.calls: list[tuple[str, ...]] = []
         self.failing: list[tuple[str, ...]] = []
 
-    def __call__(self, cmd) -> None:
-        cmd = tuple(cmd)
-        self.calls.append(cmd)
-        if any(cmd[:len(p)] == p for p in self.failing):
-            raise subprocess.CalledProcessError(1, cmd)
+    def __call__(self, cmd: Sequence[str]) -> None:
+        call = tuple(cmd)
+        self.calls.append(call)
+        if any(call[:len(p)] == p for p in self.failing):
+            raise subprocess.CalledProcessError(1, call)
 
     def ran(self, *prefix: str) -> list[tuple[str, ...]]:
         return [c for c in self.calls if c[:len(prefix)] == prefix]
 
 
 def fake_host(charm_class: type, root: pathlib.Path, recorder: Recorder,
-              monkeypatch) -> charm_common.Host:
+              monkeypatch: pytest.MonkeyPatch) -> charm_common.Host:
     """A Host on ``root`` that every instance of ``charm_class`` gets."""
     machine = charm_common.Host(root, recorder)
     monkeypatch.setattr(charm_class, "host_factory",

@@ -123,6 +123,10 @@ class MonitorsCharm(ops.CharmBase):
         if not wanted:
             self._run([], ops.BlockedStatus("No monitor enabled"))
             return
+        error = render.config_error(self.config)
+        if error:
+            self._run([], ops.BlockedStatus(error))
+            return
         try:
             processes = render.process_list(str(self.config["process-list"]))
         except ValueError as exc:

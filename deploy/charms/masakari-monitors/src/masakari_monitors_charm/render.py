@@ -67,6 +67,12 @@ DEFAULT_PROCESSES = [
 ]
 PROCESS_KEYS = ("process_name", "start_command", "restart_command")
 
+# Options the monitors accept only from a fixed set.
+CHOICES = {
+    "pacemaker-node-type": ("autodetect", "cluster", "remote"),
+    "api-interface": ("public", "internal", "admin"),
+}
+
 
 @dataclasses.dataclass(frozen=True)
 class Credentials:
@@ -97,6 +103,29 @@ def parse_credentials(units: Iterable[Mapping[str, str]]) -> \
                              or "service_domain"),
                 region=data.get("region") or "RegionOne",
             )
+    return None
+
+
+def _items(value: Any) -> list[str]:
+    return [item.strip() for item in str(value or "").split(",")
+            if item.strip()]
+
+
+def config_error(config: Mapping[str, Any]) -> str | None:
+    """Why the monitors would refuse this config, or None.
+
+    Checked here so a typo blocks the unit instead of crashing a monitor.
+    """
+    for option, allowed in CHOICES.items():
+        if config.get(option) not in allowed:
+            return f"{option} must be one of {', '.join(allowed)}"
+    interfaces = _items(config.get("corosync-multicast-interfaces"))
+    ports = _items(config.get("corosync-multicast-ports"))
+    if len(interfaces) != len(ports):
+        return ("corosync-multicast-interfaces and corosync-multicast-ports "
+                "need the same number of items")
+    if not all(p.isdigit() and int(p) < 65536 for p in ports):
+        return "corosync-multicast-ports must be port numbers"
     return None
 
 

@@ -184,6 +184,34 @@ def test_bad_process_list_blocks(ctx, host, bad, message):
     assert not host.path(render.CONF).exists()
 
 
+@pytest.mark.parametrize("config, message", [
+    ({"pacemaker-node-type": "member"},
+     "pacemaker-node-type must be one of autodetect, cluster, remote"),
+    ({"api-interface": "private"},
+     "api-interface must be one of public, internal, admin"),
+    ({"corosync-multicast-interfaces": "eth0,eth1",
+      "corosync-multicast-ports": "5405"},
+     "corosync-multicast-interfaces and corosync-multicast-ports need the "
+     "same number of items"),
+    ({"corosync-multicast-interfaces": "eth0",
+      "corosync-multicast-ports": "70000"},
+     "corosync-multicast-ports must be port numbers"),
+])
+def test_bad_config_blocks_and_stops(ctx, host, recorder, config, message):
+    out = ctx.run(ctx.on.config_changed(), state(config=config,
+                                                 running=ALL))
+    assert out.unit_status == testing.BlockedStatus(message)
+    assert ("systemctl", "disable", "--now", *ALL) in recorder.calls
+    assert not host.path(render.CONF).exists()
+
+
+def test_corosync_lists_rendered(ctx, host):
+    ctx.run(ctx.on.config_changed(), state(config={
+        "corosync-multicast-interfaces": "eth0, eth1",
+        "corosync-multicast-ports": "5405,5406"}))
+    assert conf(host)["host"]["corosync_multicast_ports"] == "5405,5406"
+
+
 def test_pacemaker_remote_relation_makes_a_remote_node(ctx, host, recorder):
     ctx.run(ctx.on.config_changed(), state())
     recorder.calls.clear()

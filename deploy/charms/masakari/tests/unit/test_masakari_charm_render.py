@@ -21,7 +21,6 @@ from masakari_charm import relations
 from masakari_charm import render
 
 REPO = pathlib.Path(__file__).resolve().parents[5]
-CHARMS = REPO / "deploy" / "charms"
 # keystonemiddleware loads these from the auth plugin, so the generated
 # sample does not list them.
 AUTH_PLUGIN_OPTIONS = {"auth_url", "username", "password", "project_name",
@@ -156,12 +155,3 @@ def test_render_ini_skips_none_and_empty_sections():
     text = charm_common.render_ini(
         {"a": {"x": None, "y": True, "z": 3}, "b": {"q": None}}, "hi")
     assert text == "# hi\n\n[a]\ny = true\nz = 3\n"
-
-
-def test_vendored_common_module_matches():
-    common = (CHARMS / "common" / "charm_common.py").read_text()
-    copies = sorted(CHARMS.glob("*/lib/charm_common.py"))
-    assert len(copies) >= 1
-    for copy in copies:
-        assert copy.read_text() == common, (
-            f"{copy} differs: cp deploy/charms/common/charm_common.py {copy}")
