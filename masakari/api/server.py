@@ -26,7 +26,6 @@ import os
 import select
 import signal
 import socket
-import ssl
 import threading
 import time
 from typing import Any, Callable
@@ -36,6 +35,7 @@ from cheroot import server as cheroot_server
 from cheroot import wsgi
 
 from masakari.api import server_io
+from masakari.api import tls
 
 LOG = logging.getLogger(__name__)
 
@@ -180,19 +180,6 @@ def set_keepalive(conf: Any, sock: socket.socket) -> None:
                         conf.wsgi.tcp_keepidle)
 
 
-def _ssl_adapter(conf: Any) -> Any:
-    cert = conf.ssl.cert_file or conf.wsgi.ssl_cert_file
-    key = conf.ssl.key_file or conf.wsgi.ssl_key_file
-    ca = conf.ssl.ca_file or conf.wsgi.ssl_ca_file
-    if not cert or not key:
-        raise RuntimeError('use_ssl is set but no certificate/key file is '
-                           'configured ([ssl] cert_file and key_file)')
-    from cheroot.ssl import builtin
-    adapter = builtin.BuiltinSSLAdapter(cert, key, ca)
-    adapter.context.minimum_version = ssl.TLSVersion.TLSv1_2
-    return adapter
-
-
 def make_server(conf: Any, app: Callable, sock: socket.socket | None = None,
                 host: str | None = None, port: int | None = None) -> _Server:
     """The server for ``app``, configured by ``conf`` (on ``sock`` when
@@ -212,7 +199,7 @@ def make_server(conf: Any, app: Callable, sock: socket.socket | None = None,
     server.keepalive_conf = conf
     server.http_keep_alive = bool(conf.wsgi.keep_alive)
     if conf.use_ssl:
-        server.ssl_adapter = _ssl_adapter(conf)
+        server.ssl_adapter = tls.adapter_from_conf(conf)
     return server
 
 

@@ -23,6 +23,7 @@ from oslo_config import cfg
 from masakari.api import appctx
 from masakari.api import loader
 from masakari.api import server
+from masakari.api import tls
 from masakari.common import config
 from masakari.common import metrics
 
@@ -46,6 +47,14 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     conf = config.parse_args(argv)
     config.setup_logging(conf)
+    if conf.use_ssl:
+        # Checked once here, before any worker starts: a worker failing on
+        # it would only be respawned, again and again.
+        try:
+            tls.adapter_from_conf(conf)
+        except tls.TLSConfigError as exc:
+            sys.stderr.write(f'masakari-api: {exc}\n')
+            sys.exit(1)
     workers = conf.masakari_api_workers or os.cpu_count() or 1
     if workers == 1:
         _serve(conf)
