@@ -17,6 +17,7 @@ import pathlib
 import re
 
 import yaml
+from masakarimonitors import conf as monitors_conf
 from masakarimonitors.processmonitor import process_list as mm_process_list
 
 from masakari_monitors_charm import render
@@ -98,3 +99,22 @@ def test_units_are_deploy_systemds():
         assert content == (REPO / "deploy" / "systemd" / name).read_text(), (
             f"cp deploy/systemd/{name} {render.UNIT_DIR}/")
         assert "/opt/masakari/venv/bin/" in content
+
+
+def test_monitors_read_the_rendered_file(tmp_path):
+    path = tmp_path / "masakarimonitors.conf"
+    path.write_text(render.monitors_conf(
+        {**CONFIG, "restrict-to-remotes": True}, CREDS, True))
+    conf = monitors_conf.new_config()
+    conf(args=["--config-file", str(path)], project="masakarimonitors",
+         default_config_files=[], default_config_dirs=[])
+    assert conf.host.pacemaker_node_type == "remote"
+    assert conf.host.restrict_to_remotes is True
+    assert conf.host.disable_ipmi_check is True
+    assert conf.host.corosync_multicast_interfaces == ["eth0", "eth1"]
+    assert conf.host.corosync_multicast_ports == [5405, 5406]
+    assert conf.host.monitoring_interval == 60
+    assert conf.api.api_interface == "internal"
+    assert conf.api.region == "R9"
+    assert conf.process.process_list_path == render.PROCESS_LIST
+    assert conf.libvirt.connection_uri == "qemu:///system"

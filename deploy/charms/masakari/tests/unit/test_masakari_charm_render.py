@@ -17,6 +17,9 @@ import pathlib
 import re
 
 import charm_common
+from oslo_config import cfg
+
+from masakari import conf as masakari_conf
 from masakari_charm import relations
 from masakari_charm import render
 
@@ -155,3 +158,23 @@ def test_render_ini_skips_none_and_empty_sections():
     text = charm_common.render_ini(
         {"a": {"x": None, "y": True, "z": 3}, "b": {"q": None}}, "hi")
     assert text == "# hi\n\n[a]\ny = true\nz = 3\n"
+
+
+def test_masakari_reads_the_rendered_file(tmp_path):
+    path = tmp_path / "masakari.conf"
+    path.write_text(render.masakari_conf(_inputs(**{"api-workers": 2,
+                                                    "debug": True})))
+    conf = cfg.ConfigOpts()
+    for module in masakari_conf.MODULES:
+        module.register_opts(conf)
+    conf(args=["--config-file", str(path)], project="masakari",
+         default_config_files=[], default_config_dirs=[])
+    assert conf.use_ssl is True
+    assert conf.masakari_api_workers == 2
+    assert conf.masakari_api_listen_port == 15868
+    assert conf.ssl.cert_file == render.CERT_FILE
+    assert conf.database.connection == "mysql+pymysql://u:p@db/masakari"
+    assert conf.taskflow.connection == conf.database.connection
+    assert conf.host_failure.evacuate_all_instances is False
+    assert conf.os_privileged_user_auth_url == "https://ks:35357/v3"
+    assert conf.wsgi.api_paste_config == "/etc/masakari/api-paste.ini"
