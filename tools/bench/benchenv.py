@@ -178,8 +178,7 @@ class Client:
     def __init__(self, port: int, cloud: Any = None,
                  keystone: bool = False) -> None:
         self.conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
-        self.headers = {'Content-Type': 'application/json',
-                        'OpenStack-API-Version': 'instance-ha 1.3'}
+        self.headers = {'Content-Type': 'application/json'}
         if keystone:
             self.headers['X-Auth-Token'] = issue_token(cloud.credentials)
 
