@@ -163,36 +163,49 @@ class MasakariCharm(ops.CharmBase):
         return any(changed)
 
     def _reconcile(self, force_sync: bool = False) -> None:
-        config = self.config
-        unit = self.unit.name
         cert = None
         if self.model.get_relation("certificates") is not None:
             cert = relations.parse_certificate(
-                self._remote_units("certificates"), unit)
+                self._remote_units("certificates"), self.unit.name)
         scheme = "https" if cert else "http"
         self._publish(scheme, self._endpoint_host())
 
         if self._stored.install_failed:
             self.unit.status = ops.BlockedStatus(
-                f"Installing {config['source']!r} failed; fix the source "
-                "option (see juju debug-log)")
+                f"Installing {self.config['source']!r} failed; fix the "
+                "source option (see juju debug-log)")
             return
+        inputs = self._inputs(cert)
+        if isinstance(inputs, ops.StatusBase):
+            self._stop(inputs)
+            return
+        changed = self._write_files(inputs, cert)
+        not_ready = self._sync_schema(inputs.database_url, force_sync)
+        if not_ready is not None:
+            self._stop(not_ready)
+            return
+        self._start(changed)
+        self.unit.status = ops.ActiveStatus(
+            f"API on port {relations.API_PORT} ({scheme})")
+
+    def _inputs(self, cert: relations.Certificate | None
+                ) -> render.Inputs | ops.StatusBase:
+        """What masakari.conf needs, or the status saying what is missing."""
+        config = self.config
         missing = [e for e in REQUIRED if self.model.get_relation(e) is None]
         if missing:
-            self._stop(ops.BlockedStatus(
-                "Missing relations: " + ", ".join(missing)))
-            return
+            return ops.BlockedStatus("Missing relations: "
+                                     + ", ".join(missing))
         if self.model.get_relation("ha") is not None and not config["vip"]:
-            self._stop(ops.BlockedStatus(
-                "Set the vip option to use the ha relation"))
-            return
+            return ops.BlockedStatus(
+                "Set the vip option to use the ha relation")
         identity = relations.parse_identity(
             self._remote_units("identity-service"))
         transport = relations.transport_url(
             self._remote_units("amqp"), str(config["rabbit-user"]),
             str(config["rabbit-vhost"]))
         database = relations.database_url(
-            self._remote_units("shared-db"), unit,
+            self._remote_units("shared-db"), self.unit.name,
             str(config["database-user"]), str(config["database"]))
         tls_pending = (self.model.get_relation("certificates") is not None
                        and cert is None)
@@ -202,20 +215,11 @@ class MasakariCharm(ops.CharmBase):
                 ("amqp", transport), ("identity-service", identity),
                 ("shared-db", database), ("certificates", not tls_pending))
                 if not value]
-            self._stop(ops.WaitingStatus(
-                "Incomplete relations: " + ", ".join(incomplete)))
-            return
-        inputs = render.Inputs(config=dict(config), identity=identity,
-                               transport_url=transport,
-                               database_url=database, tls=cert is not None)
-        changed = self._write_files(inputs, cert)
-        not_ready = self._sync_schema(database, force_sync)
-        if not_ready is not None:
-            self._stop(not_ready)
-            return
-        self._start(changed)
-        self.unit.status = ops.ActiveStatus(
-            f"API on port {relations.API_PORT} ({scheme})")
+            return ops.WaitingStatus(
+                "Incomplete relations: " + ", ".join(incomplete))
+        return render.Inputs(config=dict(config), identity=identity,
+                             transport_url=transport, database_url=database,
+                             tls=cert is not None)
 
     def _write_files(self, inputs: render.Inputs,
                      cert: relations.Certificate | None) -> bool:
