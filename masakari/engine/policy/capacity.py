@@ -10,9 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Targets with room: a greedy placement in evacuation order.
+"""Targets with room: a greedy placement, highest restart priority first.
 
-Each instance, highest priority first, goes to the candidate host where
+Each instance goes to the candidate host where
 its flavor fits (vCPU, RAM and disk with the allocation ratios) and its
 server group allows it (hard affinity and anti-affinity), preferring the
 host with the most free RAM, as Nova's RAM weigher does; ties go to the
@@ -108,7 +108,9 @@ def place(
     """
     rules = group_rules(groups)
     placed: dict[str, str] = {}
-    for entry in entries:
+    # Highest priority first (stable: plan order within a priority), so
+    # what does not fit is what matters least.
+    for entry in sorted(entries, key=lambda e: -e.priority):
         if not entry.evacuate:
             continue
         need = need_of(entry.flavor)
