@@ -85,3 +85,25 @@ def what_if(nova: Any, context: Any, store: Any, conf: Any, host_name: str,
     first.entries = final
     return dict(first.to_dict(), recovery_method=recovery_method,
                 reserved_hosts=reserved)
+
+
+def segment_what_if(nova: Any, context: Any, store: Any, conf: Any,
+                    segment_id: str, recovery_method: str,
+                    now: datetime.datetime) -> dict:
+    """The plan of each host of a segment that could fail (neither
+    reserved nor on maintenance), and whether the segment still has the
+    room to absorb any one of those failures."""
+    rows = store.host_get_all_by_filters(
+        filters={"failover_segment_id": segment_id, "reserved": False,
+                 "on_maintenance": False},
+        sort_keys=["name"], sort_dirs=["asc"])
+    plans = [what_if(nova, context, store, conf, row.name, recovery_method,
+                     now) for row in rows]
+    short = [p["host"] for p in plans if p.get("not_fitting")]
+    return {
+        "segment": segment_id,
+        "recovery_method": recovery_method,
+        "failover_capacity": not short,
+        "hosts_without_failover_capacity": short,
+        "plans": plans,
+    }
