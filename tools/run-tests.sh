@@ -28,6 +28,7 @@ DEB_PACKAGES=(
     pacemaker corosync pacemaker-cli-utils ipmitool fence-agents
     systemd  # systemd-analyze verify of deploy/systemd
     libxml2-utils  # xmllint: ocf-tester's meta-data check of deploy/pacemaker
+    puppet  # the Puppet class of deploy/pacemaker (parser validate, apply)
 )
 
 if [ "$(id -u)" = 0 ]; then
