@@ -21,6 +21,7 @@ import configparser
 from importlib import metadata
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -101,6 +102,24 @@ def test_version_option(script, tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == DECLARED, (result.stdout, result.stderr)
+
+
+def test_clone_without_tags_builds_the_declared_version(tmp_path):
+    """pbr alone would make an untagged checkout a .devN pre-release."""
+    if not (ROOT / '.git').exists() or shutil.which('git') is None:
+        pytest.skip('not a git checkout')
+    clone = tmp_path / 'clone'
+    subprocess.run(['git', 'clone', '-q', '--no-tags', str(ROOT), str(clone)],
+                   check=True, timeout=300)
+    assert subprocess.run(['git', 'tag'], cwd=clone, capture_output=True,
+                          text=True, check=True).stdout == ''
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('PBR_VERSION', 'OSLO_PACKAGE_VERSION')}
+    result = subprocess.run([sys.executable, 'setup.py', '--version'],
+                            cwd=clone, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == DECLARED
 
 
 def test_monitors_extra_brings_libvirt(tmp_path):
