@@ -63,4 +63,7 @@ def fake_host(charm_class: type, root: pathlib.Path, recorder: Recorder,
 def context(charm_class: type, charm_dir: pathlib.Path) -> testing.Context:
     """A Context built from the charm's charmcraft.yaml."""
     meta = yaml.safe_load((charm_dir / "charmcraft.yaml").read_text())
-    return testing.Context(charm_class, meta=meta)
+    # Passed apart: ops.testing before 3.x reads them only as arguments.
+    return testing.Context(charm_class, meta=meta,
+                           config=meta.pop("config", None),
+                           actions=meta.pop("actions", None))
