@@ -113,13 +113,24 @@ def _wait(predicate, what: str, details=lambda: ''):
     return waits.wait_until(predicate, TIMEOUT, what, details, interval=0.5)
 
 
-def test_resources_lifecycle(cluster, tmp_path):
+@pytest.fixture
+def pids(tmp_path):
+    """Pid file of each service; what still runs at the end is killed
+    (a failed test must not leave services behind the cluster)."""
+    paths = {p: str(tmp_path / f'{p}.pid') for p in RESOURCES.values()}
+    yield paths
+    for path in paths.values():
+        pid = _pid(path)
+        if pcmk.alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def test_resources_lifecycle(cluster, pids, tmp_path):
     url = f'sqlite:///{tmp_path}/masakari.sqlite'
     migration.db_sync(url=url, taskflow_connection=None)
     conf = api_server.ApiServer(str(tmp_path), url)
     conf.port = waits.free_port()
     config = conf.write_config()
-    pids = {p: str(tmp_path / f'{p}.pid') for p in RESOURCES.values()}
     bindir = os.path.dirname(sys.executable)
 
     def log() -> str:
