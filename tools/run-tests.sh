@@ -4,7 +4,8 @@
 # It installs what the tests need (Debian packages via apt-get when run as
 # root, Python packages into a virtualenv), starts private loopback-only
 # MariaDB, PostgreSQL and RabbitMQ instances, runs pytest over every test of
-# both packages and tears the services down again.
+# both packages and of the Juju charms (pytest.ini's testpaths) and tears
+# the services down again.
 #
 # Environment:
 #   VENV                 virtualenv to use/create (default: .venv)
