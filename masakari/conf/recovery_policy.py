@@ -67,6 +67,15 @@ host_failure_policy_opts = [
                      'reported and fail the recovery. Off: Nova\'s '
                      'scheduler picks (auto) or the reserved host is used '
                      'blindly.'),
+    cfg.IntOpt('failover_capacity_check_interval',
+               default=0,
+               min=0,
+               help='Seconds between two checks, by masakari-engine, that '
+                    'each failover segment could absorb the failure of any '
+                    'one of its hosts (the capacity-aware plan, whether or '
+                    'not capacity_aware_targets is set); a warning is '
+                    'logged when a segment loses that room and a message '
+                    'when it has it again. 0: no check.'),
     cfg.FloatOpt('cpu_allocation_ratio',
                  default=4.0,
                  min=0.0,

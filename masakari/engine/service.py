@@ -29,6 +29,7 @@ from masakari.common import metrics as metrics_mod
 from masakari.engine import app as app_mod
 from masakari.engine import manager as manager_mod
 from masakari.engine import periodic as periodic_mod
+from masakari.engine.policy import watch as watch_mod
 
 LOG = logging.getLogger(__name__)
 TOPIC = "ha_engine"
@@ -88,6 +89,7 @@ class EngineRunner:
         self.context_factory = context_factory
         self.rpc_server: Any = None
         self.periodic: periodic_mod.Periodic | None = None
+        self.capacity_watch: watch_mod.CapacityWatch | None = None
 
     def start(self) -> None:
         check_tempdir(self.conf)
@@ -110,6 +112,11 @@ class EngineRunner:
         app = getattr(self.manager, "app", None)
         if app is not None:
             metrics_mod.serve_from_conf(app.metrics, self.conf, "engine")
+            if self.conf.host_failure.failover_capacity_check_interval:
+                self.capacity_watch = watch_mod.CapacityWatch(
+                    self.conf, app.db, app.nova_api(), app.clock,
+                    self.context_factory)
+                self.capacity_watch.start()
         LOG.info(
             "masakari-engine started on host %s (pid %d)",
             self.conf.host,
@@ -131,6 +138,8 @@ class EngineRunner:
             self.rpc_server = None
         if self.periodic is not None:
             self.periodic.stop()
+        if self.capacity_watch is not None:
+            self.capacity_watch.stop()
         if self.manager is not None:
             self.manager.stop(timeout)
         LOG.info("masakari-engine stopped")

@@ -43,9 +43,13 @@ def reserved_hosts(store: Any, segment_id: str, host_name: str) -> list[str]:
 
 
 def what_if(nova: Any, context: Any, store: Any, conf: Any, host_name: str,
-            recovery_method: str, now: datetime.datetime) -> dict:
-    """The plan of ``host_name``'s recovery, as a dict (see Plan)."""
-    cfg = Settings.from_conf(conf)
+            recovery_method: str, now: datetime.datetime,
+            cfg: Settings | None = None) -> dict:
+    """The plan of ``host_name``'s recovery, as a dict (see Plan).
+
+    ``cfg``: the settings to plan with (default: ``conf``'s).
+    """
+    cfg = cfg or Settings.from_conf(conf)
     servers = nova.get_servers_on_host(context, host_name)
     reserved: list[str] = []
     if RESERVED_FIRST.get(recovery_method, True):
@@ -89,7 +93,8 @@ def what_if(nova: Any, context: Any, store: Any, conf: Any, host_name: str,
 
 def segment_what_if(nova: Any, context: Any, store: Any, conf: Any,
                     segment_id: str, recovery_method: str,
-                    now: datetime.datetime) -> dict:
+                    now: datetime.datetime,
+                    cfg: Settings | None = None) -> dict:
     """The plan of each host of a segment that could fail (neither
     reserved nor on maintenance), and whether the segment still has the
     room to absorb any one of those failures."""
@@ -98,7 +103,7 @@ def segment_what_if(nova: Any, context: Any, store: Any, conf: Any,
                  "on_maintenance": False},
         sort_keys=["name"], sort_dirs=["asc"])
     plans = [what_if(nova, context, store, conf, row.name, recovery_method,
-                     now) for row in rows]
+                     now, cfg) for row in rows]
     short = [p["host"] for p in plans if p.get("not_fitting")]
     return {
         "segment": segment_id,
