@@ -89,6 +89,7 @@ def _record_skips(task: Any, host_name: str, notification_uuid: str,
             filters={"notification_uuid": notification_uuid})
     }
     values = []
+    now = task.runtime.clock.utcnow()
     for entry in skipped:
         status = SKIP_STATUS[entry.reason_kind]
         task.update_details(
@@ -104,6 +105,7 @@ def _record_skips(task: Any, host_name: str, notification_uuid: str,
             "type": "evacuation",
             "status": status,
             "message": entry.reason,
+            "end_time": now,
         })
     if values:
         store.vmove_create_many(values)
