@@ -63,10 +63,14 @@ class PolicyStore(fakes.FakeVMoveDB):
 
     def vmove_create(self, values):
         values = dict(values)
-        message = values.pop("message", None)
+        # fields FakeVMoveDB sets itself
+        late = {k: values.pop(k) for k in ("message", "end_time",
+                                            "start_time", "dest_host")
+                if k in values}
         row = super().vmove_create(values)
-        self.vmoves[row.uuid].message = message
-        row.message = message
+        for key, value in late.items():
+            setattr(self.vmoves[row.uuid], key, value)
+            setattr(row, key, value)
         return row
 
     def vmove_create_many(self, values_list):

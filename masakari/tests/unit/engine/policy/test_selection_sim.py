@@ -100,6 +100,7 @@ def test_vtpm_instance_is_skipped_with_reason(conf, cloud, runner):
     vmoves = runner.vmoves()
     assert vmoves[vtpm.id].status == "ignored"
     assert "vTPM" in vmoves[vtpm.id].message
+    assert vmoves[vtpm.id].end_time is not None   # shown in the timeline
     assert vmoves[vm.id].status == "succeeded"
 
 
