@@ -114,25 +114,14 @@ def handle_compute_host(job: Job) -> Outcome:
         # A report that proves nothing, for a host the engine cannot fence
         # itself: nothing is done, as with upstream's UNKNOWN reports.
         return Outcome("ignored")
-    db, host = job.db, job.host
+    host = job.host
     values: dict[str, Any] = {"on_maintenance": True}
     if host.reserved:
         values["reserved"] = False
     job.update_host(host, values)
     segment = host.failover_segment
     method = segment.recovery_method
-    reserved = None
-    if method != "auto":
-        rows = db.host_get_all_by_filters(
-            filters={
-                "failover_segment_id": segment.uuid,
-                "reserved": True,
-                "on_maintenance": False,
-            },
-            sort_keys=["created_at", "id"],
-            sort_dirs=["desc", "desc"],
-        )
-        reserved = [h.name for h in rows if h.name != host.name]
+    reserved = None if method == "auto" else _reserved_hosts(job, segment)
     return run_driver(
         lambda: job.driver.execute_host_failure(
             job.context,
@@ -145,6 +134,29 @@ def handle_compute_host(job: Job) -> Outcome:
             runtime=job.runtime,
         )
     )
+
+
+def _reserved_hosts(job: Job, segment: Any) -> list[str]:
+    """The reserved hosts a host recovery may use, in order of preference.
+
+    First those this notification already evacuates onto (the dest_host
+    of its vmoves): a recovery resumed after its engine died keeps the
+    reserved host it took, which it marked as no longer reserved then.
+    Then the segment's free reserved hosts, newest first.
+    """
+    db, host = job.db, job.host
+    rows = db.host_get_all_by_filters(
+        filters={"failover_segment_id": segment.uuid,
+                 "on_maintenance": False},
+        sort_keys=["created_at", "id"],
+        sort_dirs=["desc", "desc"],
+    )
+    members = {h.name for h in rows if h.name != host.name}
+    moves = db.vmove_get_all_by_filters(
+        filters={"notification_uuid": job.notification.notification_uuid})
+    taken = [m.dest_host for m in moves if m.dest_host in members]
+    free = [h.name for h in rows if h.reserved and h.name != host.name]
+    return list(dict.fromkeys(taken + free))
 
 
 def handle_process(job: Job) -> Outcome:

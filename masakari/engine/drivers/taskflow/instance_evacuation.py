@@ -157,7 +157,8 @@ class InstanceEvacuation:
         try:
             for with_lock_mark, uuids in groups.items():
                 if uuids:
-                    values = {"status": "ongoing", "start_time": now}
+                    values = {"status": "ongoing", "start_time": now,
+                              **self._intended_target()}
                     if with_lock_mark:
                         values["message"] = LOCK_MARK
                     bulk(uuids, values)
@@ -229,6 +230,12 @@ class InstanceEvacuation:
                             "Could not unlock %s: %s", vmove.instance_uuid, err
                         )
 
+    def _intended_target(self) -> dict[str, str]:
+        """The reserved host, recorded as dest_host when an evacuation
+        starts: an engine resuming the recovery after a crash finds the
+        reserved host it had taken (no longer marked reserved) there."""
+        return {"dest_host": self.target} if self.target else {}
+
     def _update(self, vmove: Any, **values: Any) -> None:
         try:
             self.writer.update(vmove.uuid, values)
@@ -291,6 +298,7 @@ class InstanceEvacuation:
             values = start_values(vmove, server, self.source, clock.utcnow())
             if values is None:
                 return None
+            values.update(self._intended_target())
             self._update(vmove, **values)
         if "message" in values:
             lock["ours"] = True
