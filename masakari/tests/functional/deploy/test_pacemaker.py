@@ -21,6 +21,7 @@ runs them under the real Pacemaker.
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -65,7 +66,7 @@ def service_conf(tmp_path):
 def _agent_call(agent: str, action: str, params: dict[str, str],
                 interval_ms: int = 10000, timeout_ms: int = 30000
                 ) -> subprocess.CompletedProcess:
-    env = {'pcmk.OCF_ROOT': pcmk.OCF_ROOT, 'OCF_RESOURCE_INSTANCE': 'test',
+    env = {'OCF_ROOT': pcmk.OCF_ROOT, 'OCF_RESOURCE_INSTANCE': 'test',
            'OCF_RESKEY_CRM_meta_timeout': str(timeout_ms),
            'OCF_RESKEY_CRM_meta_interval': str(interval_ms),
            '__OCF_ACTION': action}
@@ -91,7 +92,7 @@ def test_agent_passes_ocf_tester(service, service_conf, public_dir,
     argv = ['ocf-tester', '-n', f'test-{service}']
     for name, value in options.items():
         argv += ['-o', f'{name}={value}']
-    result = pcmk.run(*argv, agent, env={'pcmk.OCF_ROOT': pcmk.OCF_ROOT})
+    result = pcmk.run(*argv, agent, env={'OCF_ROOT': pcmk.OCF_ROOT})
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'passed all tests' in result.stdout
     # The newer schema too (ocf-tester checks the DTD).
@@ -144,6 +145,8 @@ def test_agent_runs_as_user_and_cleans_up_after_kill(public_dir):
     assert os.getpgid(leader) == leader
     assert call('monitor') == 0
     assert call('start') == 0  # already running: success, same process
+    with open(params['pid']) as f:
+        assert int(f.read()) == leader
     children = _group(leader, fake)
     assert len(children) == 2 and leader in children
 
@@ -195,7 +198,6 @@ def test_api_agent_monitor_needs_http(service_conf, public_dir):
 
 
 def _uid(user: str) -> int:
-    import pwd
     return pwd.getpwnam(user).pw_uid
 
 
