@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The OpenStack test bed: a real Keystone, Placement and Nova (fake virt
+# driver) on loopback, for masakari's real tier (see README.rst here).
+#
+#   tools/openstack-bed/bed.sh install          create the bed's own virtualenv
+#   tools/openstack-bed/bed.sh start [--computes N]
+#   tools/openstack-bed/bed.sh stop             stop exactly what start started
+#   tools/openstack-bed/bed.sh kill-compute HOST | start-compute HOST
+#
+# Environment: MASAKARI_BED_VENV (default .openstack-venv),
+# MASAKARI_BED_DIR (default .openstack-bed; start writes $DIR/env).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+VENV=${MASAKARI_BED_VENV:-$TOP/.openstack-venv}
+PY=${PYTHON:-python3}
+
+case ${1:-} in
+    install)
+        # Nova needs eventlet: it lives in this virtualenv only, never in
+        # masakari's.
+        if [ ! -x "$VENV/bin/python" ]; then "$PY" -m venv "$VENV"; fi
+        "$VENV/bin/pip" install -q -c "$HERE/constraints.txt" \
+            keystone==30.0.0 openstack-placement==16.0.0 nova==34.0.0 \
+            uwsgi psycopg2-binary
+        ;;
+    *)
+        exec "$PY" "$HERE/bed.py" --venv "$VENV" "$@"
+        ;;
+esac
