@@ -16,6 +16,7 @@ agents, and the skip-or-fail rule for missing tools and privileges."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -31,6 +32,24 @@ def unavailable(reason: str) -> None:
     if os.environ.get('MASAKARI_TEST_REQUIRE_BACKENDS') == '1':
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+# Debian packages of the tools these tests use (tools/run-tests.sh installs
+# them).
+PACKAGES = {
+    'ocf-tester': 'resource-agents', 'xmllint': 'libxml2-utils',
+    'puppet': 'puppet', 'corosync': 'corosync',
+    'corosync-quorumtool': 'corosync', 'pacemakerd': 'pacemaker',
+}
+
+
+def require_tools(*tools: str) -> None:
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        packages = sorted({PACKAGES.get(t, 'pacemaker-cli-utils')
+                           for t in missing})
+        unavailable('missing %s (apt: %s)' % (', '.join(missing),
+                                              ' '.join(packages)))
 
 
 def need_root() -> None:

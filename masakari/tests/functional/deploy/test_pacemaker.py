@@ -35,7 +35,6 @@ from masakari.db import migration
 from masakari.testing import api_server
 from masakari.testing import waits
 from masakari.tests.functional.deploy import pcmk
-from masakarimonitors.tests.functional.hostmonitor import conftest
 
 pytestmark = pytest.mark.functional
 
@@ -80,7 +79,7 @@ def _agent_call(agent: str, action: str, params: dict[str, str],
 def test_agent_passes_ocf_tester(service, service_conf, public_dir,
                                  tmp_path):
     pcmk.need_root()
-    conftest.require_tools('ocf-tester', 'xmllint')
+    pcmk.require_tools('ocf-tester', 'xmllint')
     pcmk.pcmk('--ocf-root', public_dir, 'install')
     agent = os.path.join(public_dir, 'resource.d', 'masakari', service)
     options = {'binary': os.path.join(BIN, f'masakari-{service}'),
@@ -219,7 +218,7 @@ def _ops(primitive: ElementTree.Element) -> dict[str, tuple[str, str]]:
 
 
 def test_setup_and_teardown_in_a_cib_file(tmp_path):
-    conftest.require_tools('cibadmin', 'crm_resource')
+    pcmk.require_tools('cibadmin', 'crm_resource')
     path = str(tmp_path / 'cib.xml')
     with open(path, 'w') as f:
         f.write(pcmk.run('cibadmin', '--empty').stdout)

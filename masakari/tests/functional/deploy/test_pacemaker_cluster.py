@@ -34,7 +34,6 @@ from masakari.db import migration
 from masakari.testing import api_server
 from masakari.testing import waits
 from masakari.tests.functional.deploy import pcmk
-from masakarimonitors.tests.functional.hostmonitor import conftest
 from masakarimonitors.tests.functional.hostmonitor import local_cluster
 
 pytestmark = pytest.mark.functional
@@ -49,7 +48,7 @@ TOOLS = ('corosync', 'corosync-quorumtool', 'pacemakerd', 'crm_mon',
 
 @pytest.fixture(scope='module')
 def cluster(tmp_path_factory):
-    conftest.require_tools(*TOOLS)
+    pcmk.require_tools(*TOOLS)
     pcmk.need_root()
     with local_cluster.machine_lock(timeout=600):
         if local_cluster.already_running():

@@ -24,7 +24,6 @@ import pytest
 
 from masakari.testing import api_server
 from masakari.tests.functional.deploy import pcmk
-from masakarimonitors.tests.functional.hostmonitor import conftest
 
 pytestmark = pytest.mark.functional
 
@@ -45,13 +44,13 @@ SITE = """class {{ 'masakari_pacemaker':
 
 
 def test_parser_validate():
-    conftest.require_tools('puppet')
+    pcmk.require_tools('puppet')
     result = pcmk.run('puppet', 'parser', 'validate', MANIFEST)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_apply_sets_up_updates_and_tears_down(tmp_path):
-    conftest.require_tools('puppet', 'cibadmin', 'crm_resource')
+    pcmk.require_tools('puppet', 'cibadmin', 'crm_resource')
     cib = str(tmp_path / 'cib.xml')
     with open(cib, 'w') as f:
         f.write(pcmk.run('cibadmin', '--empty').stdout)
