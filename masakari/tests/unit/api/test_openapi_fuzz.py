@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import os
 import urllib.parse
 import uuid
 from typing import Any
@@ -50,8 +51,12 @@ VERSIONS = DOC['info']['x-masakari-microversions']
 SERVICE = VERSIONS['service_type']
 MAX_VERSION = VERSIONS['max_version']
 # Examples per operation: implemented ones get more than those that only
-# ever answer 405.
+# ever answer 405. The fault suite's full run (tools/chaos/run.py fuzz)
+# scales them to about $MASAKARI_FUZZ_REQUESTS requests in all and reads
+# what was sent from the file $MASAKARI_FUZZ_TALLY.
 EXAMPLES = {True: 50, False: 15}
+REQUESTS_ENV = 'MASAKARI_FUZZ_REQUESTS'
+TALLY_ENV = 'MASAKARI_FUZZ_TALLY'
 
 
 def _operations() -> list:
@@ -74,6 +79,23 @@ def _operations() -> list:
 @pytest.fixture
 def world(client):
     return fuzz_support.make_world(client)
+
+
+def examples(implemented: bool) -> int:
+    wanted = int(os.environ.get(REQUESTS_ENV) or 0)
+    if wanted <= 0:
+        return EXAMPLES[implemented]
+    usual = sum(EXAMPLES[p.values[2]['x-masakari-implemented']]
+                for p in _operations())
+    return max(1, round(EXAMPLES[implemented] * wanted / usual))
+
+
+def record_tally(sent: int, errors: int) -> None:
+    """Append '<requests sent> <5xx answers>' to the tally file, if any."""
+    path = os.environ.get(TALLY_ENV)
+    if path:
+        with open(path, 'a', encoding='utf-8') as f:
+            f.write(f'{sent} {errors}\n')
 
 
 # -- the document, resolved ---------------------------------------------------
@@ -321,7 +343,9 @@ def test_operation(world, path, method, op, project_op, project_path):
     implemented = op['x-masakari-implemented']
     controller = op['tags'][0]
 
-    @settings(max_examples=EXAMPLES[implemented], deadline=None,
+    sent = {'all': 0, '5xx': 0}
+
+    @settings(max_examples=examples(implemented), deadline=None,
               derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow,
                                      HealthCheck.filter_too_much])
@@ -358,9 +382,15 @@ def test_operation(world, path, method, op, project_op, project_path):
                 req.headers['Content-Type'] = ctype
             if raw is not None:
                 req.body = raw
-        check_documented(req.get_response(world.client.app), method, target)
+        resp = req.get_response(world.client.app)
+        sent['all'] += 1
+        sent['5xx'] += resp.status_int >= 500
+        check_documented(resp, method, target)
 
-    run()
+    try:
+        run()
+    finally:
+        record_tally(sent['all'], sent['5xx'])
 
 
 def test_valid_bodies_are_accepted(world):
