@@ -24,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -51,7 +52,13 @@ def main(argv: list[str] | None = None) -> int:
             kwargs["trials"] = args.trials
         report = print if args.verbose else (lambda _line: None)
         started = time.monotonic()
-        tally = scenario.function()(seed=args.seed, report=report, **kwargs)
+        try:
+            tally = scenario.function()(seed=args.seed, report=report,
+                                        **kwargs)
+        except Exception:  # noqa: BLE001 - reported, the others still run
+            print(f"{name}: aborted\n{traceback.format_exc()}", flush=True)
+            failed += 1
+            continue
         print(f"{name}: {tally.line()} "
               f"[{time.monotonic() - started:.0f} s]", flush=True)
         for failure in tally.failures:

@@ -40,4 +40,15 @@ SCENARIOS: dict[str, Scenario] = {
                               {"trials": 10}, {"trials": 1}),
     "reserved-lock": Scenario(f"{PACKAGE}.engine_faults:reserved_lock_kill",
                               {"trials": 12}, {"trials": 1}),
+    "broker-storm": Scenario(f"{PACKAGE}.outages:broker_storm",
+                             {"trials": 1},
+                             {"trials": 1, "notifications": 30,
+                              "outage": 15.0}),
+    "db-restart": Scenario(f"{PACKAGE}.outages:db_restart",
+                           {"trials": 5}, {"trials": 1, "outage": 5.0}),
+    "monitor-outage": Scenario(f"{PACKAGE}.monitor_outage:api_outage",
+                               {"trials": 1}, {"trials": 1, "scale": 20.0}),
+    # a trial is one request
+    "fuzz": Scenario(f"{PACKAGE}.fuzz:openapi_fuzz",
+                     {"trials": 10000}, {"trials": 300}),
 }
