@@ -224,7 +224,8 @@ class Bed:
             f.write(f"$ {shlex.join(cmd)}\n{result.stdout}{result.stderr}")
         if result.returncode != 0:
             raise RuntimeError(f"{shlex.join(cmd)} failed "
-                               f"({result.returncode}): {result.stderr[-2000:]}")
+                               f"({result.returncode}): "
+                               f"{result.stderr[-2000:]}")
 
     def start_keystone(self, lay: conf.Layout) -> None:
         config = self.write_conf("keystone", conf.keystone(lay))

@@ -47,12 +47,12 @@ def request(method: str, url: str, body: dict | None = None,
 
 def token_for(keystone_url: str, user: str, project: str,
               password: str = conf.PASSWORD) -> str:
-    status, headers, body = request("POST", keystone_url + "/auth/tokens", {
-        "auth": {"identity": {"methods": ["password"], "password": {
-            "user": {"name": user, "domain": {"id": "default"},
-                     "password": password}}},
-            "scope": {"project": {"name": project,
-                                  "domain": {"id": "default"}}}}})
+    identity = {"methods": ["password"], "password": {"user": {
+        "name": user, "domain": {"id": "default"}, "password": password}}}
+    scope = {"project": {"name": project, "domain": {"id": "default"}}}
+    status, headers, body = request(
+        "POST", keystone_url + "/auth/tokens",
+        {"auth": {"identity": identity, "scope": scope}})
     if status != 201:
         raise RuntimeError(f"token for {user}@{project}: {status} {body}")
     return headers["X-Subject-Token"]
