@@ -72,8 +72,9 @@ def masakari_ini_render(sections: dict[str, dict[str, Any]]) -> str:
     """INI text of ``sections``: DEFAULT first, then in the dict's order.
 
     Options whose value is None or an empty string are left out (so an
-    override can drop a default by setting it to null); booleans are
-    written as true/false and lists comma-separated.
+    override can drop a default by setting it to null), and so are sections
+    left empty; booleans are written as true/false and lists
+    comma-separated.
     """
     names = sorted(sections, key=lambda name: name != DEFAULT)
     blocks = []
@@ -88,7 +89,8 @@ def masakari_ini_render(sections: dict[str, dict[str, Any]]) -> str:
                 continue
             text = _value(name, key, value)
             lines.append('%s = %s' % (key, text))
-        blocks.append('\n'.join(lines) + '\n')
+        if len(lines) > 1:
+            blocks.append('\n'.join(lines) + '\n')
     return '# Managed by Ansible (role os_masakari); local edits are ' \
         'overwritten.\n\n' + '\n'.join(blocks)
 
