@@ -60,25 +60,6 @@ import seed  # noqa: E402
 from recovery_cloud import ProcessCloud  # noqa: E402
 
 
-class CpuMeter:
-    """CPU seconds (user + system) the server process used so far."""
-
-    def __init__(self, pid: int | None) -> None:
-        self.path = f'/proc/{pid}/stat' if pid else None
-        self.ticks = os.sysconf('SC_CLK_TCK')
-
-    def __call__(self) -> float | None:
-        if not self.path or not os.path.exists(self.path):
-            return None
-        with open(self.path) as f:
-            fields = f.read().rsplit(')', 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / self.ticks
-
-    def since(self, start: float | None) -> float | None:
-        end = self()
-        return None if start is None or end is None else end - start
-
-
 def cpu_text(cpu: float | None, count: int) -> str:
     if cpu is None or not count:
         return ''
@@ -97,7 +78,7 @@ class Bench:
     """The running API, its client settings and what it accepted."""
 
     def __init__(self, port: int, cloud, keystone: bool,
-                 cpu: CpuMeter) -> None:
+                 cpu: benchenv.CpuMeter) -> None:
         self.port = port
         self.cloud = cloud
         self.keystone = keystone
@@ -171,7 +152,7 @@ def run(args, tmp: str, cloud) -> None:
     try:
         dep.start_api()
         bench = Bench(dep.api.port, cloud, args.keystone,
-                      CpuMeter(dep.api.proc.pid))
+                      benchenv.CpuMeter(dep.api.proc.pid))
         client = bench.client()
         posts = args.requests
         hosts = [f'bench-{i:05d}' for i in range(args.hosts + 2 * posts)]

@@ -230,6 +230,25 @@ def seed_hosts(client: Client, count: int, segments: int = 1,
     return names
 
 
+class CpuMeter:
+    """CPU seconds (user + system) the server process used so far."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.path = f'/proc/{pid}/stat' if pid else None
+        self.ticks = os.sysconf('SC_CLK_TCK')
+
+    def __call__(self) -> float | None:
+        if not self.path or not os.path.exists(self.path):
+            return None
+        with open(self.path) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.ticks
+
+    def since(self, start: float | None) -> float | None:
+        end = self()
+        return None if start is None or end is None else end - start
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]

@@ -42,6 +42,8 @@ first request (during the warm-up) and caches it.
 Afterwards (not on the clock) the script checks that every accepted
 (202) notification is in the database, then waits until the engine has
 finished all of them and prints how long that took from the first POST.
+``API CPU`` is the API process's CPU time per POST during the series: on a
+busy machine it moves much less than the wall-clock figures.
 
 ``--py-spy DIR`` attaches ``py-spy record`` (from PyPI) to the API
 process during the series and writes a speedscope profile per run.
@@ -129,6 +131,8 @@ def run(args, backend: str, round_no: int) -> None:
                 spy = Spy(dep.api.proc.pid, os.path.join(
                     args.py_spy, f'intake-{backend}-{round_no}.json'))
             samples, accepted, failures = [], [], 0
+            cpu = benchenv.CpuMeter(dep.api.proc.pid)
+            cpu_start = cpu()
             start = time.perf_counter()
             for host, sid in measured:
                 elapsed, status, raw = client.call(
@@ -140,14 +144,16 @@ def run(args, backend: str, round_no: int) -> None:
                 else:
                     failures += 1
             wall = time.perf_counter() - start
+            used = cpu.since(cpu_start)
             if spy is not None:
                 spy.stop()
             client.close()
             stored = benchenv.count_rows(db.url, accepted)
             print(f'{backend:<10} POST /v1/notifications x{len(samples)} '
                   f'{benchenv.figures(samples, wall)}   '
-                  f'rejected {failures}   stored {stored}/{len(accepted)}',
-                  flush=True)
+                  f'rejected {failures}   stored {stored}/{len(accepted)}'
+                  + (f'   API CPU {used * 1000 / len(samples):.2f} ms/req'
+                     if used is not None else ''), flush=True)
             if stored != len(accepted):
                 raise SystemExit('accepted notifications are missing')
             if args.engine:
