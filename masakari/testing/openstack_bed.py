@@ -259,7 +259,18 @@ class Nova:
         enable (two calls: a single one leaves the disabled trait for up to
         a minute), and wait until Nova reports it up."""
         self.bed.start_compute(host)
-        self.update_service(host, {'forced_down': False})
+
+        def force_up() -> bool:
+            # Refused (400) until the restarted compute has cleaned up
+            # after the servers evacuated from it.
+            try:
+                self.update_service(host, {'forced_down': False})
+            except HttpError as err:
+                if err.status != 400:
+                    raise
+                return False
+            return True
+        poll(force_up, timeout, f'force up {host}', 2.0)
         self.update_service(host, {'status': 'enabled'})
         poll(lambda: self.service(host)['state'] == 'up', timeout,
              f'nova-compute on {host} up', 2.0)

@@ -304,6 +304,9 @@ class Bed:
             raise RuntimeError(f"flavor: {status} {body}")
 
     def start_compute(self, host: str) -> int:
+        """(Re)start the compute of ``host``; one still running is killed
+        first, so there is never more than one per host."""
+        self.kill(f"nova-compute-{host}", signal.SIGKILL)
         path = os.path.join(self.root, "etc", f"nova-{host}", "nova.conf")
         return self.spawn(f"nova-compute-{host}", [
             self.venv_bin("nova-compute"), "--config-file", path])

@@ -47,8 +47,10 @@ def image_record() -> dict:
     }
 
 
-SCHEMA = {"name": "image", "additionalProperties": True,
-          "properties": {"id": {"type": "string"}}, "links": []}
+# Nova keeps the schema's properties as image attributes and moves every
+# other key into the image's "properties".
+SCHEMA = {"name": "image", "additionalProperties": {"type": "string"},
+          "properties": {key: {} for key in image_record()}, "links": []}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
