@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable
 
 import webob
 from oslo_db import exception as db_exc
+from sqlalchemy import exc as sa_exc
 
 from masakari.api import appctx
 from masakari.api import errors
@@ -48,6 +49,13 @@ CONTEXT_KEY = 'masakari.context'
 
 MALFORMED_URL = 'Malformed request URL'
 DB_UNAVAILABLE = 'The database is unavailable; please retry later.'
+# What a request meets while the database server is gone or restarting.
+# oslo.db translates only the messages it knows into DBConnectionError
+# (not, e.g., libpq 14+'s "connection to server ... failed"); the DB-API's
+# OperationalError and InterfaceError name the same condition: the
+# database, not the request, is at fault.
+DB_UNAVAILABLE_ERRORS = (db_exc.DBConnectionError, sa_exc.OperationalError,
+                         sa_exc.InterfaceError)
 MALFORMED_QUERY = ('Invalid input received: the query string contains '
                    'characters that are not allowed')
 
@@ -111,7 +119,7 @@ class V1Application:
                           req.environ.get('PATH_INFO'), exc.code, exc,
                           exc_info=True)
             resp = fault_response(exc.code, exc.message)
-        except db_exc.DBConnectionError:
+        except DB_UNAVAILABLE_ERRORS:
             LOG.error('Database unavailable for %s %r', req.method,
                       req.environ.get('PATH_INFO'), exc_info=True)
             resp = fault_response(503, DB_UNAVAILABLE)
