@@ -28,6 +28,7 @@ from oslo_config import cfg
 from oslo_middleware import sizelimit as oslo_sizelimit
 
 from masakari.common import metrics as metrics_mod
+from masakari.db import api as db_api
 from masakari.ha import compute
 from masakari.ha import notifications
 from masakari import notifications as versioned
@@ -39,20 +40,26 @@ PASTE_KEY = 'masakari.app_context'
 
 
 class AppContext:
-    """Configuration, policy enforcer, notification intake (with its
-    engine RPC client and coordination locks) and the Nova check."""
+    """Configuration, DB API, policy enforcer, notification intake (with
+    its engine RPC client and coordination locks) and the Nova check."""
 
-    def __init__(self, conf: cfg.ConfigOpts, *, engine_api: Any = None,
+    def __init__(self, conf: cfg.ConfigOpts, *, db: Any = None,
+                 engine_api: Any = None,
                  compute_checker: Callable[[Any, str], None] | None = None,
                  enforcer: policy.Enforcer | None = None,
                  metrics: metrics_mod.Metrics | None = None) -> None:
         register_middleware_opts(conf)
         self.conf = conf
+        # The database of [database] connection unless one is given (a
+        # test's); the context closes only the one it opened.
+        self._own_db = db is None
+        self.db = db_api.DBAPI.from_conf(conf) if db is None else db
         self.metrics = metrics or metrics_mod.Metrics()
         self.transports = rpc.Transports(conf)
         self.emitter = versioned.Emitter(self.transports)
         self.enforcer = enforcer or policy.make_enforcer(conf)
-        self.intake = notifications.Intake(conf, engine_api=engine_api,
+        self.intake = notifications.Intake(conf, self.db,
+                                           engine_api=engine_api,
                                            metrics=self.metrics,
                                            transports=self.transports,
                                            emitter=self.emitter)
@@ -60,10 +67,12 @@ class AppContext:
 
     def close(self) -> None:
         """Release what the context holds (the coordination backend, the
-        metrics endpoint)."""
+        metrics endpoint, the database connections it opened)."""
         self.intake.stop()
         self.metrics.stop()
         self.transports.cleanup()
+        if self._own_db:
+            self.db.dispose()
 
 
 def register_middleware_opts(conf: cfg.ConfigOpts) -> None:

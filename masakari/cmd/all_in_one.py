@@ -329,12 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     conf = _configure(args)
     # alembic's plugin and migration-step lines are noise for a quick start.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from masakari.db import api as db_api
     from masakari.db import migration
     from masakari.engine import app as engine_app
     from masakari.engine import service as engine_service
 
-    db_api.configure(conf.database.connection)
     migration.db_sync(
         url=conf.database.connection,
         taskflow_connection=conf.taskflow.connection,

@@ -72,7 +72,9 @@ def _engine() -> sa.engine.Engine:
 def db_sync(version: str | None = None) -> int:
     engine = _engine()
     try:
-        migration.db_sync(version, engine=engine)
+        migration.db_sync(
+            version, engine=engine,
+            taskflow_connection=CONF.taskflow.connection)
     finally:
         engine.dispose()
     return 0
@@ -124,12 +126,12 @@ def notification_timeline(notification_uuid: str,
     from masakari.db import api as db_api
     from masakari.engine.drivers.taskflow import TaskFlowDriver
 
-    db_api.configure(CONF.database.connection)
+    db = db_api.DBAPI.from_conf(CONF)
     try:
         driver = TaskFlowDriver(conf=CONF, nova_api=object())
-        story = timeline.load(db_api, driver, notification_uuid)
+        story = timeline.load(db, driver, notification_uuid)
     finally:
-        db_api.dispose()
+        db.dispose()
     print(timeline.render(story, output_format))
     return 0
 

@@ -40,6 +40,7 @@ class Coordination:
         self._lock = threading.Lock()
         self._url: str | None = None
         self._coordinator: Any = None
+        self._db_locks: Any = None
 
     def backend_url(self) -> str | None:
         return backend_url(self.conf)
@@ -73,11 +74,15 @@ class Coordination:
             return self.distributed_lock(name)
         if not self.conf.coordination.use_database_locks:
             return None
-        from masakari.db import advisory_lock
+        connection = self.conf.database.connection
+        if not connection:
+            return None
+        with self._lock:
+            if self._db_locks is None:
+                from masakari.db import advisory_lock
 
-        return advisory_lock.database_lock(
-            name, self.conf.database.connection
-        )
+                self._db_locks = advisory_lock.DatabaseLocks(connection)
+            return self._db_locks.lock(name)
 
     def stop(self) -> None:
         """Stop the coordinator (its locks are released by the backend)."""
@@ -85,6 +90,9 @@ class Coordination:
             self._stop_locked()
 
     def _stop_locked(self) -> None:
+        db_locks, self._db_locks = self._db_locks, None
+        if db_locks is not None:
+            db_locks.close()
         coordinator = self._coordinator
         self._url, self._coordinator = None, None
         if coordinator is not None:

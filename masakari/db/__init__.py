@@ -14,10 +14,11 @@
 
 * ``models`` - the SQLAlchemy models (upstream's schema, column for
   column);
-* ``api`` - the DB API used by the API and the engine (module functions,
-  no request context, detached fully-loaded results);
+* ``api`` - the DB API used by the API and the engine (``DBAPI``: the
+  per-table functions bound to one database; detached fully-loaded
+  results);
 * ``migration`` - ``db_sync`` / ``db_version`` over the alembic scripts in
   ``migrations/``; ``purge`` - hard deletion for ``masakari-manage``;
-* ``session`` - engine set-up (oslo.db enginefacade, SQLite tuning) and
-  ``listing`` - filters, sort and keyset pagination shared by the lists.
+* ``session`` - ``Database``: engine set-up (oslo.db enginefacade, SQLite
+  tuning) and transactions; ``listing`` - filters, sort and keyset pagination shared by the lists.
 """

@@ -20,9 +20,12 @@ the database server or the kernel frees it when the holder dies, and the
 server within about SESSION_TIMEOUT seconds when the holder's machine
 vanishes.
 
-Only non-blocking acquisition is offered; callers poll with their own
-deadline. The interface (``acquire(blocking=False)``, ``release()``)
-matches a tooz lock, so the two are interchangeable.
+A :class:`DatabaseLocks` hands them out for one database; it owns the
+connections' engine and the thread that keeps held MySQL locks alive, and
+is closed with its owner (the service's coordination).  Only non-blocking
+acquisition is offered; callers poll with their own deadline.  The
+interface (``acquire(blocking=False)``, ``release()``) matches a tooz lock,
+so the two are interchangeable.
 """
 
 from __future__ import annotations
@@ -56,13 +59,13 @@ class _ConnectionLock:
 
     def __init__(self, engine: sa.engine.Engine, take: str, give: str,
                  params: dict[str, Any], setup: tuple[str, ...] = (),
-                 keepalive: bool = False) -> None:
+                 keeper: "_Keeper | None" = None) -> None:
         self.engine = engine
         self._take = sa.text(take)
         self._give = sa.text(give)
         self._params = params
         self._setup = tuple(sa.text(statement) for statement in setup)
-        self._keepalive = keepalive
+        self._keeper = keeper
         self._conn: sa.engine.Connection | None = None
         # The connection is used by its holder and by the keeper thread.
         self._guard = threading.Lock()
@@ -86,12 +89,13 @@ class _ConnectionLock:
                 conn.close()
                 return False
             self._conn = conn
-        if self._keepalive:
-            _keeper.add(self)
+        if self._keeper is not None:
+            self._keeper.add(self)
         return True
 
     def release(self) -> bool:
-        _keeper.discard(self)
+        if self._keeper is not None:
+            self._keeper.discard(self)
         with self._guard:
             conn, self._conn = self._conn, None
             if conn is None:
@@ -151,46 +155,33 @@ class _Keeper:
                     self.discard(lock)
 
 
-_keeper = _Keeper()
-
-
-_engines: dict[str, sa.engine.Engine] = {}
-_engines_guard = threading.Lock()
-
-
 def _engine(url: sa.engine.URL) -> sa.engine.Engine:
-    """One engine per database for lock connections.
+    """The engine for lock connections.
 
     No pool: a lock holds its connection for minutes and closes it on
     release, so pooling would only keep idle sessions on the server.
     """
-    key = url.render_as_string(hide_password=False)
-    with _engines_guard:
-        engine = _engines.get(key)
-        if engine is None:
-            engine = _engines[key] = sa.create_engine(
-                url, poolclass=sa.pool.NullPool)
-        return engine
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
 
 
-def _mysql(url: sa.engine.URL, name: str) -> _ConnectionLock:
+def _mysql(locks: DatabaseLocks, name: str) -> _ConnectionLock:
     # GET_LOCK names are server-wide and at most 64 characters: hash the
     # database name in so two deployments sharing a server stay apart.
-    key = "masakari-" + _digest(str(url.database), name).hex()[:40]
+    key = "masakari-" + _digest(str(locks.url.database), name).hex()[:40]
     return _ConnectionLock(
-        _engine(url), "SELECT GET_LOCK(:key, 0)", "SELECT RELEASE_LOCK(:key)",
-        {"key": key}, setup=("SET SESSION wait_timeout = :timeout",),
-        keepalive=True)
+        locks.engine(), "SELECT GET_LOCK(:key, 0)",
+        "SELECT RELEASE_LOCK(:key)", {"key": key},
+        setup=("SET SESSION wait_timeout = :timeout",), keeper=locks.keeper)
 
 
-def _postgresql(url: sa.engine.URL, name: str) -> _ConnectionLock:
+def _postgresql(locks: DatabaseLocks, name: str) -> _ConnectionLock:
     # Advisory locks are per database already; the key is a signed bigint.
     key = int.from_bytes(_digest("masakari", name)[:8], "big", signed=True)
     # The server probes a silent client after a third of the timeout, then
     # three times more, a ninth of it apart: a vanished holder is dropped
     # after about SESSION_TIMEOUT seconds, a live one answers the probes.
     return _ConnectionLock(
-        _engine(url), "SELECT pg_try_advisory_lock(:key)",
+        locks.engine(), "SELECT pg_try_advisory_lock(:key)",
         "SELECT pg_advisory_unlock(:key)", {"key": key},
         setup=("SELECT set_config('tcp_keepalives_idle', "
                "CAST(:timeout / 3 AS text), false)",
@@ -236,8 +227,8 @@ class _FileLock:
         return True
 
 
-def _sqlite(url: sa.engine.URL, name: str) -> _FileLock | None:
-    database = url.database
+def _sqlite(locks: DatabaseLocks, name: str) -> _FileLock | None:
+    database = locks.url.database
     if not database or database == ":memory:" or database.startswith(
             "file::memory:"):
         return None  # private to this process: nothing to share
@@ -245,7 +236,7 @@ def _sqlite(url: sa.engine.URL, name: str) -> _FileLock | None:
     return _FileLock(os.path.join(directory, _digest(name).hex()[:40]))
 
 
-_BY_BACKEND: dict[str, Callable[[sa.engine.URL, str], Any]] = {
+_BY_BACKEND: dict[str, Callable[[DatabaseLocks, str], Any]] = {
     "mysql": _mysql,
     "mariadb": _mysql,
     "postgresql": _postgresql,
@@ -253,24 +244,34 @@ _BY_BACKEND: dict[str, Callable[[sa.engine.URL, str], Any]] = {
 }
 
 
-def database_lock(name: str, connection: str) -> Any | None:
-    """A lock ``name`` shared through the database at ``connection``.
+class DatabaseLocks:
+    """The named locks of the database at ``connection``."""
 
-    None when the database cannot share one (no URL, an in-memory SQLite
-    database, or a backend without named locks): the caller's in-process
-    lock is then all there is.
-    """
-    if not connection:
-        return None
-    url = sa.engine.make_url(connection)
-    factory = _BY_BACKEND.get(url.get_backend_name())
-    return None if factory is None else factory(url, name)
+    def __init__(self, connection: str) -> None:
+        self.url = sa.engine.make_url(connection)
+        self._factory = _BY_BACKEND.get(self.url.get_backend_name())
+        self.keeper = _Keeper()
+        self._engine: sa.engine.Engine | None = None
+        self._guard = threading.Lock()
 
+    def engine(self) -> sa.engine.Engine:
+        with self._guard:
+            if self._engine is None:
+                self._engine = _engine(self.url)
+            return self._engine
 
-def dispose() -> None:
-    """Forget the lock engines (held locks keep their connections)."""
-    with _engines_guard:
-        engines = list(_engines.values())
-        _engines.clear()
-    for engine in engines:
-        engine.dispose()
+    def lock(self, name: str) -> Any | None:
+        """A lock ``name`` shared through the database.
+
+        None when the database cannot share one (an in-memory SQLite
+        database, or a backend without named locks): the caller's
+        in-process lock is then all there is.
+        """
+        return None if self._factory is None else self._factory(self, name)
+
+    def close(self) -> None:
+        """Forget the lock engine (held locks keep their connections)."""
+        with self._guard:
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.dispose()

@@ -29,7 +29,6 @@ from alembic import script as alembic_script
 from alembic.util import exc as alembic_exc
 from oslo_log import log as logging
 
-from masakari.db import session as db_session
 from masakari import exception
 
 LOG = logging.getLogger(__name__)
@@ -41,7 +40,6 @@ INITIAL = "8f848eb45d03"
 VMOVES = "8bdf5929c5a6"
 # sqlalchemy-migrate version -> the alembic revision with the same schema.
 LEGACY_REVISIONS = {7: INITIAL, 8: VMOVES}
-_UNSET: Any = object()
 
 
 def _config(connection=None) -> alembic_config.Config:
@@ -54,9 +52,9 @@ def _config(connection=None) -> alembic_config.Config:
 def _engine(engine: sa.engine.Engine | None, url: str | None):
     if engine is not None:
         return engine, False
-    if url is not None:
-        return sa.create_engine(url), True
-    return db_session.get_engine(), False
+    if url is None:
+        raise ValueError("an engine or a database URL is needed")
+    return sa.create_engine(url), True
 
 
 def heads() -> list[str]:
@@ -142,11 +140,11 @@ def _legacy_stamp(connection) -> str | None:
 
 def db_sync(version: Any = None, engine: sa.engine.Engine | None = None,
             url: str | None = None,
-            taskflow_connection: Any = _UNSET) -> None:
+            taskflow_connection: str | None = None) -> None:
     """Upgrade the schema to ``version`` (default: head).
 
-    Then, if ``[taskflow] connection`` is set (or ``taskflow_connection``
-    given), upgrade taskflow's persistence tables there.
+    Then, if ``taskflow_connection`` (the engine's ``[taskflow]
+    connection``) is given, upgrade taskflow's persistence tables there.
     """
     target = resolve_version(version) or "head"
     engine, own = _engine(engine, url)
@@ -165,18 +163,8 @@ def db_sync(version: Any = None, engine: sa.engine.Engine | None = None,
     finally:
         if own:
             engine.dispose()
-    if taskflow_connection is _UNSET:
-        taskflow_connection = _taskflow_connection_from_conf()
     if taskflow_connection:
         taskflow_sync(taskflow_connection)
-
-
-def _taskflow_connection_from_conf() -> str | None:
-    conf = db_session._conf()
-    try:
-        return conf.taskflow.connection
-    except Exception:  # noqa: BLE001 - option group absent: no taskflow DB
-        return None
 
 
 def taskflow_sync(connection: str) -> None:

@@ -11,12 +11,12 @@
 # under the License.
 """Engine and transaction handling for the main database.
 
-One oslo.db enginefacade transaction context per process, pointed at
-``[database] connection`` (or at an explicit URL through :func:`configure`).
-On SQLite every connection runs in WAL mode (synchronous=NORMAL) with a busy
-timeout, and writer transactions start with ``BEGIN IMMEDIATE`` so
-concurrent writers queue on the database lock instead of failing half-way
-with "database is locked".
+A :class:`Database` holds one oslo.db enginefacade transaction context,
+pointed at ``[database] connection`` or an explicit URL; the services build
+theirs in masakari/cmd and pass it down.  On SQLite every connection
+runs in WAL mode (synchronous=NORMAL) with a busy timeout, and writer
+transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue on
+the database lock instead of failing half-way with "database is locked".
 """
 
 import contextlib
@@ -39,70 +39,105 @@ SQLITE_BUSY_TIMEOUT_MS = 30000
 OSLO_DB_BEGIN_LISTENER = "_sqlite_emit_begin"
 F = TypeVar("F", bound=Callable[..., Any])
 
-_lock = threading.Lock()
-_state: dict[str, Any] = {"ctx": None, "url": None, "engine": None}
-_immediate = contextvars.ContextVar("masakari_db_immediate", default=False)
-
 
 class _Scope:
     """Per-call holder enginefacade attaches its transaction state to."""
 
 
-def _conf():
-    from masakari import conf as masakari_conf
-    return masakari_conf.CONF
+class Database:
+    """One database: its enginefacade transaction context and engine.
 
-
-def configure(connection: str | None = None, **kwargs: Any) -> None:
-    """(Re)point the DB layer at ``connection`` (None: read the config).
-
-    Disposes the engine of any previous configuration.  Extra keyword
-    arguments go to enginefacade's ``configure`` (e.g. ``max_pool_size``).
+    Each service builds one from its configuration (:meth:`from_conf`) and
+    hands it down; two instances (a test's and a benchmark's) never share
+    connections.  The engine is created on first use.
     """
-    with _lock:
-        _dispose_locked()
-        ctx = enginefacade.transaction_context()
-        if connection is None:
-            connection = _conf().database.connection
+
+    def __init__(self, connection: str | None, **kwargs: Any) -> None:
+        """``kwargs`` go to enginefacade's ``configure`` (e.g.
+        ``max_pool_size``)."""
         if not connection:
             raise exception.DBNotConfigured()
         # oslo.db's per-checkin time.sleep(0) only helps eventlet.
         kwargs.setdefault("thread_checkin", False)
-        ctx.configure(connection=connection, **kwargs)
-        _state["ctx"] = ctx
-        _state["url"] = connection
+        self.url = connection
+        self._ctx = enginefacade.transaction_context()
+        self._ctx.configure(connection=connection, **kwargs)
+        self._engine: sa.engine.Engine | None = None
+        self._lock = threading.Lock()
+        # Set while a writer transaction is being opened: its BEGIN is
+        # IMMEDIATE on SQLite.
+        self._immediate = contextvars.ContextVar(
+            "masakari_db_immediate", default=False)
 
+    @classmethod
+    def from_conf(cls, conf: Any, **kwargs: Any) -> "Database":
+        """The database ``[database] connection`` names."""
+        return cls(conf.database.connection, **kwargs)
 
-def dispose() -> None:
-    """Close all pooled connections and forget the configuration."""
-    with _lock:
-        _dispose_locked()
+    def __repr__(self) -> str:
+        return "<Database %s>" % sa.engine.make_url(
+            self.url).render_as_string(hide_password=True)
 
+    def get_engine(self) -> sa.engine.Engine:
+        """The writer engine (the reader one is the same unless
+        configured)."""
+        engine = self._engine
+        if engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = self._ctx.writer.get_engine()
+                    _tune_engine(engine, self._immediate)
+                    self._engine = engine
+                engine = self._engine
+        return engine
 
-def _dispose_locked() -> None:
-    engine = _state["engine"]
-    _state.update(ctx=None, url=None, engine=None)
-    if engine is not None:
-        engine.dispose()
+    def dispose(self) -> None:
+        """Close all pooled connections (the next call reconnects)."""
+        with self._lock:
+            engine = self._engine
+            if engine is not None:
+                engine.dispose()
 
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[orm.Session]:
+        """A session in a write transaction, committed on normal exit."""
+        self.get_engine()
+        token = self._immediate.set(True)
+        try:
+            with self._ctx.writer.using(_Scope()) as session:
+                yield session
+        finally:
+            self._immediate.reset(token)
 
-def _context():
-    ctx = _state["ctx"]
-    if ctx is None:
-        configure()
-        ctx = _state["ctx"]
-    if _state["engine"] is None:
-        with _lock:
-            if _state["engine"] is None and _state["ctx"] is ctx:
-                engine = ctx.writer.get_engine()
-                _tune_engine(engine)
-                _state["engine"] = engine
-    return ctx
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[orm.Session]:
+        """A session in a read-only transaction."""
+        self.get_engine()
+        with self._ctx.reader.using(_Scope()) as session:
+            yield session
 
+    @contextlib.contextmanager
+    def write_connection(self) -> Iterator[sa.engine.Connection]:
+        """A connection in a write transaction, committed on normal exit."""
+        self.get_engine()
+        token = self._immediate.set(True)
+        try:
+            with self._ctx.writer.connection.using(_Scope()) as connection:
+                yield connection
+        finally:
+            self._immediate.reset(token)
 
-def get_engine() -> sa.engine.Engine:
-    """The writer engine (the reader one is the same unless configured)."""
-    return _context().writer.get_engine()
+    @contextlib.contextmanager
+    def read_connection(self) -> Iterator[sa.engine.Connection]:
+        """A connection in a read-only transaction, without an ORM session.
+
+        A pooled connection of the engine enginefacade's (synchronous)
+        reader uses, whose transaction is rolled back when it is returned:
+        a read needs no more, and the transaction-context machinery around
+        it was a fifth of a simple API read.
+        """
+        with self.get_engine().connect() as connection:
+            yield connection
 
 
 def set_sqlite_pragmas(engine: sa.engine.Engine) -> None:
@@ -125,7 +160,8 @@ def set_sqlite_pragmas(engine: sa.engine.Engine) -> None:
     sa.event.listen(engine, "connect", on_connect)
 
 
-def _tune_engine(engine: sa.engine.Engine) -> None:
+def _tune_engine(engine: sa.engine.Engine,
+                 immediate: contextvars.ContextVar) -> None:
     if engine.dialect.name != "sqlite":
         return
     set_sqlite_pragmas(engine)
@@ -138,7 +174,7 @@ def _tune_engine(engine: sa.engine.Engine) -> None:
         # "database is locked" when another writer is active, whatever the
         # busy timeout.
         if "in_transaction" not in conn.info:
-            statement = "BEGIN IMMEDIATE" if _immediate.get() else "BEGIN"
+            statement = "BEGIN IMMEDIATE" if immediate.get() else "BEGIN"
             try:
                 conn.connection.dbapi_connection.execute(statement)
             except sqlite3.OperationalError as exc:
@@ -184,49 +220,6 @@ def _pool_sqlite_file(engine: sa.engine.Engine) -> None:
 
 def _is_memory(url: sa.engine.URL) -> bool:
     return url.database in (None, "", ":memory:")
-
-
-@contextlib.contextmanager
-def writer() -> Iterator[orm.Session]:
-    """A session in a write transaction, committed on normal exit."""
-    token = _immediate.set(True)
-    try:
-        with _context().writer.using(_Scope()) as session:
-            yield session
-    finally:
-        _immediate.reset(token)
-
-
-@contextlib.contextmanager
-def reader() -> Iterator[orm.Session]:
-    """A session in a read-only transaction."""
-    with _context().reader.using(_Scope()) as session:
-        yield session
-
-
-@contextlib.contextmanager
-def write_connection() -> Iterator[sa.engine.Connection]:
-    """A connection in a write transaction, committed on normal exit."""
-    token = _immediate.set(True)
-    try:
-        with _context().writer.connection.using(_Scope()) as connection:
-            yield connection
-    finally:
-        _immediate.reset(token)
-
-
-@contextlib.contextmanager
-def read_connection() -> Iterator[sa.engine.Connection]:
-    """A connection in a read-only transaction, without an ORM session.
-
-    A pooled connection of the engine enginefacade's (synchronous) reader
-    uses, whose transaction is rolled back when it is returned: a read
-    needs no more, and the transaction-context machinery around it was a
-    fifth of a simple API read.
-    """
-    engine = _state["engine"] or get_engine()
-    with engine.connect() as connection:
-        yield connection
 
 
 def _is_locked(exc: Exception) -> bool:

@@ -81,7 +81,8 @@ class EngineApp:
         """The engine's parts for ``conf`` (fence devices checked now)."""
         from masakari.db import api as db_api
 
-        return cls(conf=conf, db=db_api, fencer=load_fencer(conf))
+        return cls(conf=conf, db=db_api.DBAPI.from_conf(conf),
+                   fencer=load_fencer(conf))
 
     def nova_api(self) -> Any:
         """A Nova API client on this engine's sessions."""
@@ -118,6 +119,9 @@ class EngineApp:
             self.fencer.close()
         if self.coordination is not None:
             self.coordination.stop()
+        dispose = getattr(self.db, "dispose", None)
+        if dispose is not None:
+            dispose()
         if self.transports is not None:
             self.transports.cleanup()
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from masakari.db import api as db
 from masakari import exception
 from masakari.ha import compute
 from masakari import notifications
@@ -24,16 +23,16 @@ from masakari.ha import events
 from masakari.ha import listing
 
 
-def list_hosts(segment_uuid: str, filters: dict, sort_keys: list | None,
-               sort_dirs: list | None, limit: int | None,
-               marker: str | None) -> list:
+def list_hosts(db: Any, segment_uuid: str, filters: dict,
+               sort_keys: list | None, sort_dirs: list | None,
+               limit: int | None, marker: str | None) -> list:
     db.failover_segment_get_by_uuid(segment_uuid)
     return listing.list_children(
         db.host_get_all_by_filters, 'failover_segment_id', segment_uuid,
         filters, sort_keys, sort_dirs, limit, marker)
 
 
-def get_host(segment_uuid: str, host_uuid: str) -> Any:
+def get_host(db: Any, segment_uuid: str, host_uuid: str) -> Any:
     return db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
 
 
@@ -46,7 +45,7 @@ def _check_compute(check: compute.Checker, context: Any, name: str
         raise exception.InvalidInput(message=str(exc)) from None
 
 
-def create_host(context: Any, segment_uuid: str, values: dict,
+def create_host(db: Any, context: Any, segment_uuid: str, values: dict,
                 check: compute.Checker, *,
                 emitter: notifications.Emitter) -> Any:
     """Create a host of a segment; ``check`` asks Nova about its name."""
@@ -62,17 +61,17 @@ def create_host(context: Any, segment_uuid: str, values: dict,
     return host
 
 
-def _check_not_in_use(host: Any, action: str) -> None:
+def _check_not_in_use(db: Any, host: Any, action: str) -> None:
     if db.is_failover_segment_under_recovery(host.failover_segment_id):
         raise exception.HostInUse(uuid=host.uuid, action=action)
 
 
-def update_host(context: Any, segment_uuid: str, host_uuid: str,
-                values: dict, check: compute.Checker, *,
+def update_host(db: Any, context: Any, segment_uuid: str,
+                host_uuid: str, values: dict, check: compute.Checker, *,
                 emitter: notifications.Emitter) -> Any:
     """Update a host; a new name is checked with Nova through ``check``."""
     host = db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
-    _check_not_in_use(host, 'updated')
+    _check_not_in_use(db, host, 'updated')
     if 'name' in values:
         _check_compute(check, context, values['name'])
     data = events.host_data(host)
@@ -82,10 +81,11 @@ def update_host(context: Any, segment_uuid: str, host_uuid: str,
     return host
 
 
-def delete_host(context: Any, segment_uuid: str, host_uuid: str, *,
+def delete_host(db: Any, context: Any, segment_uuid: str,
+                host_uuid: str, *,
                 emitter: notifications.Emitter) -> None:
     host = db.host_get_by_uuid(host_uuid, segment_uuid=segment_uuid)
-    _check_not_in_use(host, 'deleted')
+    _check_not_in_use(db, host, 'deleted')
     with events.around(emitter, context, 'host', 'delete',
                        events.host_data(host)):
         db.host_delete(host_uuid)

@@ -31,7 +31,6 @@ from typing import Any, Callable, Iterator
 from oslo_config import cfg
 
 from masakari.common import coordination
-from masakari.db import api as db
 from masakari import exception
 from masakari.ha import events
 from masakari import notifications as notifications_mod
@@ -44,17 +43,18 @@ LOCK_PREFIX = 'masakari-'
 class Intake:
     """Creates notifications; collaborators are injectable for tests."""
 
-    def __init__(self, conf: cfg.ConfigOpts,
+    def __init__(self, conf: cfg.ConfigOpts, db: Any,
                  engine_api: Any = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rand: Callable[[float, float], float] = random.uniform,
                  metrics: Any = None,
                  transports: rpc.Transports | None = None,
                  emitter: Any = None) -> None:
-        """``transports``: the service's RPC transports (for the engine
-        client); ``emitter``: its versioned notifications (none when
-        None)."""
+        """``db``: the service's DB API; ``transports``: its RPC transports
+        (for the engine client); ``emitter``: its versioned notifications
+        (none when None)."""
         self.conf = conf
+        self.db = db
         self.metrics = metrics
         self.transports = transports or rpc.Transports(conf)
         self.emitter = emitter or notifications_mod.Emitter(self.transports)
@@ -119,7 +119,7 @@ class Intake:
     def _store(self, context: Any, data: dict) -> Any:
         hostname = data['hostname']
         try:
-            host = db.host_get_by_name(hostname)
+            host = self.db.host_get_by_name(hostname)
         except exception.HostNotFoundByName as exc:
             raise exception.InvalidInput(message=str(exc)) from None
         if host.on_maintenance:
@@ -136,8 +136,8 @@ class Intake:
         window = self.conf.duplicate_notification_detection_interval
         data = dict(values)
         try:
-            notification = db.notification_create(values,
-                                                  duplicate_window=window)
+            notification = self.db.notification_create(
+                values, duplicate_window=window)
         except exception.DuplicateNotification:
             # Upstream rejects duplicates before notifying; so do we, even
             # though the check now happens inside the insert transaction.
@@ -160,7 +160,7 @@ class Intake:
                         notification.notification_uuid, exc_info=True)
 
 
-def list_notifications(filters: dict, sort_keys: list | None,
+def list_notifications(db: Any, filters: dict, sort_keys: list | None,
                        sort_dirs: list | None, limit: int | None,
                        marker: str | None) -> list:
     return db.notification_get_all_by_filters(
@@ -168,7 +168,7 @@ def list_notifications(filters: dict, sort_keys: list | None,
         limit=limit, marker=marker)
 
 
-def get_notification(uuid: str) -> Any:
+def get_notification(db: Any, uuid: str) -> Any:
     return db.notification_get_by_uuid(uuid)
 
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from masakari.db import api as db
 from masakari import exception
 from masakari import notifications
 from masakari.ha import events
 
 
-def list_segments(filters: dict, sort_keys: list | None,
+def list_segments(db: Any, filters: dict, sort_keys: list | None,
                   sort_dirs: list | None, limit: int | None,
                   marker: str | None) -> list:
     return db.failover_segment_get_all_by_filters(
@@ -30,11 +29,11 @@ def list_segments(filters: dict, sort_keys: list | None,
         limit=limit, marker=marker)
 
 
-def get_segment(uuid: str) -> Any:
+def get_segment(db: Any, uuid: str) -> Any:
     return db.failover_segment_get_by_uuid(uuid)
 
 
-def create_segment(context: Any, values: dict, *,
+def create_segment(db: Any, context: Any, values: dict, *,
                    emitter: notifications.Emitter) -> Any:
     values = dict(values)
     values.setdefault('enabled', True)
@@ -44,15 +43,15 @@ def create_segment(context: Any, values: dict, *,
     return segment
 
 
-def _check_not_in_use(uuid: str, action: str) -> None:
+def _check_not_in_use(db: Any, uuid: str, action: str) -> None:
     if db.is_failover_segment_under_recovery(uuid):
         raise exception.FailoverSegmentInUse(uuid=uuid, action=action)
 
 
-def update_segment(context: Any, uuid: str, values: dict, *,
+def update_segment(db: Any, context: Any, uuid: str, values: dict, *,
                    emitter: notifications.Emitter) -> Any:
     segment = db.failover_segment_get_by_uuid(uuid)
-    _check_not_in_use(uuid, 'updated')
+    _check_not_in_use(db, uuid, 'updated')
     preview = events.segment_data(segment)
     preview.update(values)
     with events.around(emitter, context, 'segment', 'update', preview):
@@ -60,10 +59,10 @@ def update_segment(context: Any, uuid: str, values: dict, *,
     return segment
 
 
-def delete_segment(context: Any, uuid: str, *,
+def delete_segment(db: Any, context: Any, uuid: str, *,
                    emitter: notifications.Emitter) -> None:
     segment = db.failover_segment_get_by_uuid(uuid)
-    _check_not_in_use(uuid, 'deleted')
+    _check_not_in_use(db, uuid, 'deleted')
     with events.around(emitter, context, 'segment', 'delete',
                        events.segment_data(segment)):
         db.failover_segment_delete(uuid)

@@ -16,29 +16,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from masakari.db import api as db
 from masakari import exception
 from masakari.ha import listing
 
 
-def _notification_with_vmoves(notification_uuid: str) -> Any:
+def _notification_with_vmoves(db: Any, notification_uuid: str) -> Any:
     notification = db.notification_get_by_uuid(notification_uuid)
     if notification.type != 'COMPUTE_HOST':
         raise exception.NotificationWithoutVMoves(id=notification_uuid)
     return notification
 
 
-def list_vmoves(notification_uuid: str, filters: dict,
+def list_vmoves(db: Any, notification_uuid: str, filters: dict,
                 sort_keys: list | None, sort_dirs: list | None,
                 limit: int | None, marker: str | None) -> list:
-    _notification_with_vmoves(notification_uuid)
+    _notification_with_vmoves(db, notification_uuid)
     return listing.list_children(
         db.vmove_get_all_by_filters, 'notification_uuid', notification_uuid,
         filters, sort_keys, sort_dirs, limit, marker)
 
 
-def get_vmove(notification_uuid: str, vmove_uuid: str) -> Any:
+def get_vmove(db: Any, notification_uuid: str, vmove_uuid: str) -> Any:
     """A vmove of that notification (404 when it belongs to another)."""
-    _notification_with_vmoves(notification_uuid)
+    _notification_with_vmoves(db, notification_uuid)
     return db.vmove_get_by_uuid(vmove_uuid,
                                 notification_uuid=notification_uuid)

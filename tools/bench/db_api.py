@@ -50,20 +50,20 @@ def main() -> int:
     args = parser.parse_args()
     url = args.url or "sqlite:///%s/bench.db" % tempfile.mkdtemp()
     migration.db_sync(url=url, taskflow_connection=None)
-    api.configure(url)
-    seg = api.failover_segment_create({"name": "bench-%d" % time.time(),
-                                       "service_type": "COMPUTE",
-                                       "recovery_method": "auto"})
-    hosts = [api.host_create({"name": "bench-%s-%d" % (seg.uuid[:8], i),
-                              "type": "COMPUTE", "control_attributes": "x",
-                              "failover_segment_id": seg.uuid})
+    db = api.DBAPI(api.Database(url))
+    seg = db.failover_segment_create({"name": "bench-%d" % time.time(),
+                                      "service_type": "COMPUTE",
+                                      "recovery_method": "auto"})
+    hosts = [db.host_create({"name": "bench-%s-%d" % (seg.uuid[:8], i),
+                             "type": "COMPUTE", "control_attributes": "x",
+                             "failover_segment_id": seg.uuid})
              for i in range(args.hosts)]
     base = datetime.datetime(2026, 1, 1)
 
     def create(i):
         host = hosts[i % len(hosts)]
         try:
-            api.notification_create(
+            db.notification_create(
                 {"type": "VM", "source_host_uuid": host.uuid,
                  "generated_time": base + datetime.timedelta(seconds=i),
                  "payload": {"n": i % 7}}, duplicate_window=180)
@@ -77,17 +77,17 @@ def main() -> int:
                               (time.perf_counter() - start) * 1000
                               / args.notifications))
     timed("host list (joined segment), 1000 rows",
-          lambda: api.host_get_all_by_filters(limit=1000), repeat=20)
+          lambda: db.host_get_all_by_filters(limit=1000), repeat=20)
     page = timed("notification list, first page of 100",
-                 lambda: api.notification_get_all_by_filters(limit=100),
+                 lambda: db.notification_get_all_by_filters(limit=100),
                  repeat=20)
     timed("notification list, page after marker",
-          lambda: api.notification_get_all_by_filters(
+          lambda: db.notification_get_all_by_filters(
               limit=100, marker=page[-1].id), repeat=20)
     timed("segment under recovery",
-          lambda: api.is_failover_segment_under_recovery(seg.uuid),
+          lambda: db.is_failover_segment_under_recovery(seg.uuid),
           repeat=20)
-    api.dispose()
+    db.dispose()
     return 0
 
 

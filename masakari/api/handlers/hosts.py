@@ -41,7 +41,7 @@ def index(req: ApiRequest, segment_id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'index')
     page = params.list_params(req)
     filters = params.filters_from(req, FILTERS, BOOLEAN_FIELDS)
-    hosts = ha.list_hosts(segment_id, filters, page.sort_keys,
+    hosts = ha.list_hosts(req.app.db, segment_id, filters, page.sort_keys,
                           page.sort_dirs, page.limit, page.marker)
     return ApiResponse(200, views.collection(hosts))
 
@@ -50,26 +50,30 @@ def show(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'detail')
     if not common.is_uuid_like(id):
         raise exception.HostNotFound(id=id)
-    return ApiResponse(200, views.single(ha.get_host(segment_id, id)))
+    host = ha.get_host(req.app.db, segment_id, id)
+    return ApiResponse(200, views.single(host))
 
 
 def create(req: ApiRequest, segment_id: str) -> ApiResponse:
     validation.validate(schemas.create, req.body)
     common.authorize(req, RESOURCE, 'create')
-    host = ha.create_host(req.context, segment_id, _values(req.body),
-                          req.app.compute_check, emitter=req.app.emitter)
+    host = ha.create_host(req.app.db, req.context, segment_id,
+                          _values(req.body), req.app.compute_check,
+                          emitter=req.app.emitter)
     return ApiResponse(201, views.single(host))
 
 
 def update(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
     validation.validate(schemas.update, req.body)
     common.authorize(req, RESOURCE, 'update')
-    host = ha.update_host(req.context, segment_id, id, _values(req.body),
-                          req.app.compute_check, emitter=req.app.emitter)
+    host = ha.update_host(req.app.db, req.context, segment_id, id,
+                          _values(req.body), req.app.compute_check,
+                          emitter=req.app.emitter)
     return ApiResponse(200, views.single(host))
 
 
 def delete(req: ApiRequest, segment_id: str, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'delete')
-    ha.delete_host(req.context, segment_id, id, emitter=req.app.emitter)
+    ha.delete_host(req.app.db, req.context, segment_id, id,
+                   emitter=req.app.emitter)
     return ApiResponse(204)

@@ -47,7 +47,7 @@ def index(req: ApiRequest) -> ApiResponse:
                 from None
     if page.limit == 0:
         return ApiResponse(200, views.collection([]))
-    notifications = ha.list_notifications(filters, page.sort_keys,
+    notifications = ha.list_notifications(req.app.db, filters, page.sort_keys,
                                           page.sort_dirs, page.limit,
                                           page.marker)
     return ApiResponse(200, views.collection(notifications))
@@ -67,7 +67,7 @@ def show(req: ApiRequest, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'detail')
     if not common.is_uuid_like(id):
         raise exception.NotificationNotFound(id=id)
-    notification = ha.get_notification(id)
+    notification = ha.get_notification(req.app.db, id)
     details = _details(req, notification) if req.is_at_least(1, 1) \
         else None
     return ApiResponse(200, views.single(notification, details))

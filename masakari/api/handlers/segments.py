@@ -44,8 +44,8 @@ def index(req: ApiRequest) -> ApiResponse:
     filters = params.filters_from(req, FILTERS, BOOLEAN_FILTERS)
     if page.limit == 0:
         return ApiResponse(200, views.collection([]))
-    segments = ha.list_segments(filters, page.sort_keys, page.sort_dirs,
-                                page.limit, page.marker)
+    segments = ha.list_segments(req.app.db, filters, page.sort_keys,
+                                page.sort_dirs, page.limit, page.marker)
     return ApiResponse(200, views.collection(segments))
 
 
@@ -53,15 +53,15 @@ def show(req: ApiRequest, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'detail')
     if not common.is_uuid_like(id):
         raise exception.FailoverSegmentNotFound(id=id)
-    return ApiResponse(200, views.single(ha.get_segment(id)))
+    return ApiResponse(200, views.single(ha.get_segment(req.app.db, id)))
 
 
 def create(req: ApiRequest) -> ApiResponse:
     validation.validate(common.for_version(CREATE_SCHEMAS, req.version),
                         req.body)
     common.authorize(req, RESOURCE, 'create')
-    segment = ha.create_segment(req.context, _values(req.body),
-                                 emitter=req.app.emitter)
+    segment = ha.create_segment(req.app.db, req.context, _values(req.body),
+                                emitter=req.app.emitter)
     return ApiResponse(201, views.single(segment))
 
 
@@ -69,12 +69,12 @@ def update(req: ApiRequest, id: str) -> ApiResponse:
     validation.validate(common.for_version(UPDATE_SCHEMAS, req.version),
                         req.body)
     common.authorize(req, RESOURCE, 'update')
-    segment = ha.update_segment(req.context, id, _values(req.body),
-                                 emitter=req.app.emitter)
+    segment = ha.update_segment(req.app.db, req.context, id,
+                                _values(req.body), emitter=req.app.emitter)
     return ApiResponse(200, views.single(segment))
 
 
 def delete(req: ApiRequest, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'delete')
-    ha.delete_segment(req.context, id, emitter=req.app.emitter)
+    ha.delete_segment(req.app.db, req.context, id, emitter=req.app.emitter)
     return ApiResponse(204)

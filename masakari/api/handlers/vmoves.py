@@ -27,11 +27,13 @@ def index(req: ApiRequest, notification_id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'index')
     page = params.list_params(req)
     filters = params.filters_from(req, FILTERS)
-    vmoves = ha.list_vmoves(notification_id, filters, page.sort_keys,
-                            page.sort_dirs, page.limit, page.marker)
+    vmoves = ha.list_vmoves(req.app.db, notification_id, filters,
+                            page.sort_keys, page.sort_dirs, page.limit,
+                            page.marker)
     return ApiResponse(200, views.collection(vmoves))
 
 
 def show(req: ApiRequest, notification_id: str, id: str) -> ApiResponse:
     common.authorize(req, RESOURCE, 'detail')
-    return ApiResponse(200, views.single(ha.get_vmove(notification_id, id)))
+    vmove = ha.get_vmove(req.app.db, notification_id, id)
+    return ApiResponse(200, views.single(vmove))

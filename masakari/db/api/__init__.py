@@ -10,77 +10,102 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The DB API: module-level functions over the main database.
+"""The DB API: :class:`DBAPI` binds the per-table functions to one database.
 
-No request context is taken; every function opens its own transaction.
+Each table's module holds plain functions taking the
+:class:`~masakari.db.session.Database` first; a service builds one
+``DBAPI(Database.from_conf(conf))`` and passes it down, so its callers write
+``db.host_create(values)``.  No request context is taken; every function
+opens its own transaction.
 Reads return records (:mod:`masakari.db.records`: column values as
 attributes, a host with its ``failover_segment``); writes return the ORM
 instance they stored, usable after the session closed.  Reads and
 uniqueness checks only consider rows with ``deleted = 0``.  One module per
-table holds its functions; this package exports them all under their
-usual names.
+table holds its functions.
 """
 
+import functools
+from typing import Any
+
+from masakari.db.api import hosts
+from masakari.db.api import notifications
+from masakari.db.api import segments
+from masakari.db.api import vmoves
 from masakari.db.api.base import HOST_FILTERS
 from masakari.db.api.base import NOTIFICATION_FILTERS
 from masakari.db.api.base import SEGMENT_FILTERS
 from masakari.db.api.base import UNDER_RECOVERY_STATUSES
 from masakari.db.api.base import VMOVE_FILTERS
-from masakari.db.api.hosts import host_create
-from masakari.db.api.hosts import host_delete
-from masakari.db.api.hosts import host_get_all_by_filters
-from masakari.db.api.hosts import host_get_by_id
-from masakari.db.api.hosts import host_get_by_name
-from masakari.db.api.hosts import host_get_by_uuid
-from masakari.db.api.hosts import host_update
-from masakari.db.api.notifications import notification_create
-from masakari.db.api.notifications import notification_delete
-from masakari.db.api.notifications import notification_get_all_by_filters
-from masakari.db.api.notifications import notification_get_by_id
-from masakari.db.api.notifications import notification_get_by_uuid
-from masakari.db.api.notifications import notification_update
-from masakari.db.api.segments import failover_segment_create
-from masakari.db.api.segments import failover_segment_delete
-from masakari.db.api.segments import failover_segment_get_all_by_filters
-from masakari.db.api.segments import failover_segment_get_by_id
-from masakari.db.api.segments import failover_segment_get_by_name
-from masakari.db.api.segments import failover_segment_get_by_uuid
-from masakari.db.api.segments import failover_segment_update
-from masakari.db.api.segments import is_failover_segment_under_recovery
-from masakari.db.api.vmoves import vmove_create
-from masakari.db.api.vmoves import vmove_create_many
-from masakari.db.api.vmoves import vmove_get_all_by_filters
-from masakari.db.api.vmoves import vmove_get_by_uuid
-from masakari.db.api.vmoves import vmove_update
-from masakari.db.api.vmoves import vmove_update_each
-from masakari.db.api.vmoves import vmove_update_many
 from masakari.db import purge
-from masakari.db import session as db_session
+from masakari.db.session import Database
 
-configure = db_session.configure
-dispose = db_session.dispose
-get_engine = db_session.get_engine
+# Every DB API function by table; each takes the Database first.
+FUNCTIONS = (
+    segments.failover_segment_create,
+    segments.failover_segment_delete,
+    segments.failover_segment_get_all_by_filters,
+    segments.failover_segment_get_by_id,
+    segments.failover_segment_get_by_name,
+    segments.failover_segment_get_by_uuid,
+    segments.failover_segment_update,
+    segments.is_failover_segment_under_recovery,
+    hosts.host_create,
+    hosts.host_delete,
+    hosts.host_get_all_by_filters,
+    hosts.host_get_by_id,
+    hosts.host_get_by_name,
+    hosts.host_get_by_uuid,
+    hosts.host_update,
+    notifications.notification_create,
+    notifications.notification_delete,
+    notifications.notification_get_all_by_filters,
+    notifications.notification_get_by_id,
+    notifications.notification_get_by_uuid,
+    notifications.notification_update,
+    vmoves.vmove_create,
+    vmoves.vmove_create_many,
+    vmoves.vmove_get_all_by_filters,
+    vmoves.vmove_get_by_uuid,
+    vmoves.vmove_update,
+    vmoves.vmove_update_each,
+    vmoves.vmove_update_many,
+)
+
+
+class DBAPI:
+    """The DB API functions bound to ``database``.
+
+    ``db.host_get_by_name(name)`` is ``hosts.host_get_by_name(database,
+    name)``; every name of :data:`FUNCTIONS` is an attribute.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        for func in FUNCTIONS:
+            setattr(self, func.__name__, functools.partial(func, database))
+
+    @classmethod
+    def from_conf(cls, conf: Any) -> "DBAPI":
+        """The DB API over ``[database] connection``."""
+        return cls(Database.from_conf(conf))
+
+    def get_engine(self) -> Any:
+        """The database's SQLAlchemy engine."""
+        return self.database.get_engine()
+
+    def dispose(self) -> None:
+        """Close the database's pooled connections."""
+        self.database.dispose()
+
+    def purge_deleted_rows(self, age_in_days: int, max_rows: int) -> int:
+        """Hard-delete old soft-deleted rows and old terminal notifications
+        (those that finished long enough ago); returns the number of rows
+        deleted."""
+        return purge.purge_deleted_rows(self.get_engine(), age_in_days,
+                                        max_rows)
+
 
 __all__ = [
-    'HOST_FILTERS', 'NOTIFICATION_FILTERS', 'SEGMENT_FILTERS',
-    'UNDER_RECOVERY_STATUSES', 'VMOVE_FILTERS', 'configure', 'dispose',
-    'failover_segment_create', 'failover_segment_delete',
-    'failover_segment_get_all_by_filters', 'failover_segment_get_by_id',
-    'failover_segment_get_by_name', 'failover_segment_get_by_uuid',
-    'failover_segment_update', 'get_engine', 'host_create', 'host_delete',
-    'host_get_all_by_filters', 'host_get_by_id', 'host_get_by_name',
-    'host_get_by_uuid', 'host_update', 'is_failover_segment_under_recovery',
-    'notification_create', 'notification_delete',
-    'notification_get_all_by_filters', 'notification_get_by_id',
-    'notification_get_by_uuid', 'notification_update',
-    'purge_deleted_rows', 'vmove_create', 'vmove_create_many',
-    'vmove_get_all_by_filters', 'vmove_get_by_uuid', 'vmove_update',
-    'vmove_update_each', 'vmove_update_many',
+    'DBAPI', 'Database', 'FUNCTIONS', 'HOST_FILTERS', 'NOTIFICATION_FILTERS',
+    'SEGMENT_FILTERS', 'UNDER_RECOVERY_STATUSES', 'VMOVE_FILTERS',
 ]
-
-
-def purge_deleted_rows(age_in_days: int, max_rows: int) -> int:
-    """Hard-delete old soft-deleted rows and old terminal notifications
-    (those that finished long enough ago); returns the number of rows
-    deleted."""
-    return purge.purge_deleted_rows(get_engine(), age_in_days, max_rows)

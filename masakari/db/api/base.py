@@ -25,7 +25,7 @@ from oslo_utils import uuidutils
 from masakari.db import listing
 from masakari.db import models
 from masakari.db import records
-from masakari.db import session as db_session
+from masakari.db.session import Database
 from masakari import exception
 
 UNDER_RECOVERY_STATUSES = ("new", "running", "error")
@@ -74,7 +74,7 @@ FILTER_SPECS = {
 
 # --- generic helpers -------------------------------------------------------
 
-def get_all(model: type, filters: dict | None,
+def get_all(database: Database, model: type, filters: dict | None,
             sort_keys: Sequence[str] | None, sort_dirs: Sequence[str] | None,
             limit: int | None, marker: Any) -> list:
     order = tuple(listing.resolve_sort(model, sort_keys, sort_dirs))
@@ -83,7 +83,7 @@ def get_all(model: type, filters: dict | None,
         if limit <= 0:
             return []
     key = None if marker is not None else frozen_filters(filters)
-    with db_session.read_connection() as conn:
+    with database.read_connection() as conn:
         if key is not None:
             query = list_statement(model, key, order, limit)
         else:
@@ -164,12 +164,13 @@ def first(session, model: type, *criteria):
         sa.select(model).where(model.deleted == 0, *criteria)).first()
 
 
-def one(model: type, not_found: exception.MasakariException,
+def one(database: Database,
+        model: type, not_found: exception.MasakariException,
         exact: str | None = None, **equal: Any):
     """The single live row whose columns equal ``equal``.  The ``exact``
     column is re-checked in Python so identifiers match case-sensitively
     even under MySQL's case-insensitive collations."""
-    with db_session.read_connection() as conn:
+    with database.read_connection() as conn:
         row = lookup(conn, model, **equal)
     if row is None or (exact is not None
                        and getattr(row, exact) != equal[exact]):

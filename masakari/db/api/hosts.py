@@ -22,18 +22,21 @@ from masakari.db.api import base
 from masakari.db import listing
 from masakari.db import models
 from masakari.db import session as db_session
+from masakari.db.session import Database
 from masakari import exception
 
 
 def host_get_all_by_filters(
-        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        database: Database, filters: dict | None = None,
+        sort_keys: Sequence[str] | None = None,
         sort_dirs: Sequence[str] | None = None, limit: int | None = None,
         marker: Any = None) -> list[models.Host]:
-    return base.get_all(models.Host, filters, sort_keys,
+    return base.get_all(database, models.Host, filters, sort_keys,
                         sort_dirs, limit, marker)
 
 
-def host_get_by_uuid(uuid: str, segment_uuid: str | None = None
+def host_get_by_uuid(database: Database,
+                     uuid: str, segment_uuid: str | None = None
                      ) -> models.Host:
     equal = {"uuid": uuid}
     not_found: exception.MasakariException = exception.HostNotFound(id=uuid)
@@ -41,20 +44,21 @@ def host_get_by_uuid(uuid: str, segment_uuid: str | None = None
         equal["failover_segment_id"] = segment_uuid
         not_found = exception.HostNotFoundUnderFailoverSegment(
             host_uuid=uuid, segment_uuid=segment_uuid)
-    host = base.one(models.Host, not_found, exact="uuid", **equal)
+    host = base.one(database, models.Host, not_found, exact="uuid", **equal)
     if segment_uuid is not None and host.failover_segment_id != segment_uuid:
         raise not_found
     return host
 
 
-def host_get_by_id(id: int) -> models.Host:
+def host_get_by_id(database: Database, id: int) -> models.Host:
     row_id = listing.marker_id(id)
-    return base.one(models.Host, exception.HostNotFound(id=id), id=row_id or 0)
+    return base.one(database, models.Host, exception.HostNotFound(id=id),
+                    id=row_id or 0)
 
 
-def host_get_by_name(name: str) -> models.Host:
-    return base.one(models.Host, exception.HostNotFoundByName(host_name=name),
-                    name=name)
+def host_get_by_name(database: Database, name: str) -> models.Host:
+    return base.one(database, models.Host,
+                    exception.HostNotFoundByName(host_name=name), name=name)
 
 
 def _reload_host(session, host_id: int) -> models.Host:
@@ -65,12 +69,12 @@ def _reload_host(session, host_id: int) -> models.Host:
 
 
 @db_session.retry
-def host_create(values: dict) -> models.Host:
+def host_create(database: Database, values: dict) -> models.Host:
     values = base.with_uuid(values)
     host = models.Host()
     base.apply_values(host, values)
     try:
-        with db_session.writer() as session:
+        with database.writer() as session:
             segment_uuid = values.get("failover_segment_id")
             if base.first(session, models.FailoverSegment,
                           models.FailoverSegment.uuid == segment_uuid) is None:
@@ -87,9 +91,9 @@ def host_create(values: dict) -> models.Host:
 
 
 @db_session.retry
-def host_update(uuid: str, values: dict) -> models.Host:
+def host_update(database: Database, uuid: str, values: dict) -> models.Host:
     try:
-        with db_session.writer() as session:
+        with database.writer() as session:
             host = base.live(session, models.Host, "uuid", uuid)
             if host is None:
                 raise exception.HostNotFound(id=uuid)
@@ -106,8 +110,8 @@ def host_update(uuid: str, values: dict) -> models.Host:
 
 
 @db_session.retry
-def host_delete(uuid: str) -> None:
-    with db_session.writer() as session:
+def host_delete(database: Database, uuid: str) -> None:
+    with database.writer() as session:
         host = base.live(session, models.Host, "uuid", uuid)
         if host is None:
             raise exception.HostNotFound(id=uuid)

@@ -24,27 +24,30 @@ from masakari.db import listing
 from masakari.db import models
 from masakari.db import records
 from masakari.db import session as db_session
+from masakari.db.session import Database
 from masakari import exception
 
 
 def notification_get_all_by_filters(
-        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        database: Database, filters: dict | None = None,
+        sort_keys: Sequence[str] | None = None,
         sort_dirs: Sequence[str] | None = None, limit: int | None = None,
         marker: Any = None) -> list[models.Notification]:
-    return base.get_all(models.Notification, filters,
+    return base.get_all(database, models.Notification, filters,
                         sort_keys, sort_dirs, limit, marker)
 
 
-def notification_get_by_uuid(uuid: str) -> models.Notification:
-    return base.one(models.Notification,
+def notification_get_by_uuid(database: Database,
+                             uuid: str) -> models.Notification:
+    return base.one(database, models.Notification,
                     exception.NotificationNotFound(id=uuid),
                     exact="notification_uuid", notification_uuid=uuid)
 
 
-def notification_get_by_id(id: int) -> models.Notification:
+def notification_get_by_id(database: Database, id: int) -> models.Notification:
     row_id = listing.marker_id(id)
-    return base.one(models.Notification, exception.NotificationNotFound(id=id),
-                    id=row_id or 0)
+    return base.one(database, models.Notification,
+                    exception.NotificationNotFound(id=id), id=row_id or 0)
 
 
 def _payload_text(payload: Any) -> Any:
@@ -73,7 +76,8 @@ def _notification_values(values: dict) -> dict:
 
 
 @db_session.retry
-def notification_create(values: dict, duplicate_window: int | None = None
+def notification_create(database: Database,
+                        values: dict, duplicate_window: int | None = None
                         ) -> records.Record:
     """Insert a notification; with ``duplicate_window`` (seconds) refuse a
     duplicate (same type, host and payload within the window) atomically.
@@ -91,7 +95,7 @@ def notification_create(values: dict, duplicate_window: int | None = None
         raise ValueError("notifications has no column(s) %s"
                          % sorted(unknown))
     insert = {key: value for key, value in row.items() if key != "id"}
-    with db_session.write_connection() as conn:
+    with database.write_connection() as conn:
         host_name = conn.execute(_SOURCE_HOST_LOCK, {
             "uuid": values["source_host_uuid"]}).scalar()
         if duplicate_window is not None:
@@ -134,7 +138,7 @@ def _check_duplicate(conn, values: dict, window: int,
 
 
 @db_session.retry
-def notification_update(uuid: str, values: dict,
+def notification_update(database: Database, uuid: str, values: dict,
                         expected_status: str | Sequence[str] | None = None,
                         expected_updated_at: Any = base.UNSET
                         ) -> models.Notification:
@@ -163,7 +167,7 @@ def notification_update(uuid: str, values: dict,
         criteria.append(N.status.in_(expected))
     if expected_updated_at is not base.UNSET:
         criteria.append(listing._same(N.updated_at, expected_updated_at))
-    with db_session.writer() as session:
+    with database.writer() as session:
         current = base.live(session, N, "notification_uuid", uuid)
         if current is None:
             raise exception.NotificationNotFound(id=uuid)
@@ -181,9 +185,9 @@ def notification_update(uuid: str, values: dict,
 
 
 @db_session.retry
-def notification_delete(uuid: str) -> None:
+def notification_delete(database: Database, uuid: str) -> None:
     """Soft-delete a notification and its vmoves."""
-    with db_session.writer() as session:
+    with database.writer() as session:
         note = base.live(session, models.Notification, "notification_uuid",
                          uuid)
         if note is None:

@@ -22,42 +22,48 @@ from masakari.db.api import base
 from masakari.db import listing
 from masakari.db import models
 from masakari.db import session as db_session
+from masakari.db.session import Database
 from masakari import exception
 
 
 def failover_segment_get_all_by_filters(
-        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        database: Database, filters: dict | None = None,
+        sort_keys: Sequence[str] | None = None,
         sort_dirs: Sequence[str] | None = None, limit: int | None = None,
         marker: Any = None) -> list[models.FailoverSegment]:
-    return base.get_all(models.FailoverSegment, filters,
+    return base.get_all(database, models.FailoverSegment, filters,
                         sort_keys, sort_dirs, limit, marker)
 
 
-def failover_segment_get_by_id(id: int) -> models.FailoverSegment:
+def failover_segment_get_by_id(database: Database,
+                               id: int) -> models.FailoverSegment:
     row_id = listing.marker_id(id)
-    return base.one(models.FailoverSegment,
+    return base.one(database, models.FailoverSegment,
                     exception.FailoverSegmentNotFound(id=id), id=row_id or 0)
 
 
-def failover_segment_get_by_uuid(uuid: str) -> models.FailoverSegment:
-    return base.one(models.FailoverSegment,
+def failover_segment_get_by_uuid(database: Database,
+                                 uuid: str) -> models.FailoverSegment:
+    return base.one(database, models.FailoverSegment,
                     exception.FailoverSegmentNotFound(id=uuid), exact="uuid",
                     uuid=uuid)
 
 
-def failover_segment_get_by_name(name: str) -> models.FailoverSegment:
-    return base.one(models.FailoverSegment,
+def failover_segment_get_by_name(database: Database,
+                                 name: str) -> models.FailoverSegment:
+    return base.one(database, models.FailoverSegment,
                     exception.FailoverSegmentNotFoundByName(segment_name=name),
                     name=name)
 
 
 @db_session.retry
-def failover_segment_create(values: dict) -> models.FailoverSegment:
+def failover_segment_create(database: Database,
+                            values: dict) -> models.FailoverSegment:
     values = base.with_uuid(values)
     segment = models.FailoverSegment()
     base.apply_values(segment, values)
     try:
-        with db_session.writer() as session:
+        with database.writer() as session:
             if base.first(session, models.FailoverSegment,
                           models.FailoverSegment.name == values.get("name")):
                 raise exception.FailoverSegmentExists(name=values["name"])
@@ -68,10 +74,10 @@ def failover_segment_create(values: dict) -> models.FailoverSegment:
 
 
 @db_session.retry
-def failover_segment_update(uuid: str, values: dict
+def failover_segment_update(database: Database, uuid: str, values: dict
                             ) -> models.FailoverSegment:
     try:
-        with db_session.writer() as session:
+        with database.writer() as session:
             segment = base.live(session, models.FailoverSegment, "uuid", uuid)
             if segment is None:
                 raise exception.FailoverSegmentNotFound(id=uuid)
@@ -88,9 +94,9 @@ def failover_segment_update(uuid: str, values: dict
 
 
 @db_session.retry
-def failover_segment_delete(uuid: str) -> None:
+def failover_segment_delete(database: Database, uuid: str) -> None:
     """Soft-delete the segment and all its hosts in one transaction."""
-    with db_session.writer() as session:
+    with database.writer() as session:
         segment = base.live(session, models.FailoverSegment, "uuid", uuid)
         if segment is None:
             raise exception.FailoverSegmentNotFound(id=uuid)
@@ -101,6 +107,7 @@ def failover_segment_delete(uuid: str) -> None:
 
 
 def is_failover_segment_under_recovery(
+        database: Database,
         segment_uuid: str,
         statuses: Iterable[str] = base.UNDER_RECOVERY_STATUSES) -> bool:
     """True if a notification in ``statuses`` comes from a live host of
@@ -112,5 +119,5 @@ def is_failover_segment_under_recovery(
         models.Notification).where(
             models.Notification.status.in_(list(statuses)),
             models.Notification.source_host_uuid.in_(hosts))
-    with db_session.reader() as session:
+    with database.reader() as session:
         return session.scalar(query) > 0

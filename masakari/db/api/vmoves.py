@@ -21,38 +21,41 @@ from masakari.db.api import base
 from masakari.db import listing
 from masakari.db import models
 from masakari.db import session as db_session
+from masakari.db.session import Database
 from masakari import exception
 
 
 def vmove_get_all_by_filters(
-        filters: dict | None = None, sort_keys: Sequence[str] | None = None,
+        database: Database, filters: dict | None = None,
+        sort_keys: Sequence[str] | None = None,
         sort_dirs: Sequence[str] | None = None, limit: int | None = None,
         marker: Any = None) -> list[models.VMove]:
-    return base.get_all(models.VMove, filters, sort_keys,
+    return base.get_all(database, models.VMove, filters, sort_keys,
                         sort_dirs, limit, marker)
 
 
-def vmove_get_by_uuid(uuid: str, notification_uuid: str | None = None
+def vmove_get_by_uuid(database: Database,
+                      uuid: str, notification_uuid: str | None = None
                       ) -> models.VMove:
     equal = {"uuid": uuid}
     if notification_uuid is not None:
         equal["notification_uuid"] = notification_uuid
-    return base.one(models.VMove, exception.VMoveNotFound(id=uuid),
+    return base.one(database, models.VMove, exception.VMoveNotFound(id=uuid),
                     exact="uuid", **equal)
 
 
 @db_session.retry
-def vmove_create(values: dict) -> models.VMove:
+def vmove_create(database: Database, values: dict) -> models.VMove:
     vmove = models.VMove()
     base.apply_values(vmove, base.with_uuid(values))
-    with db_session.writer() as session:
+    with database.writer() as session:
         session.add(vmove)
     return vmove
 
 
 @db_session.retry
-def vmove_update(uuid: str, values: dict) -> models.VMove:
-    with db_session.writer() as session:
+def vmove_update(database: Database, uuid: str, values: dict) -> models.VMove:
+    with database.writer() as session:
         vmove = base.live(session, models.VMove, "uuid", uuid)
         if vmove is None:
             raise exception.VMoveNotFound(id=uuid)
@@ -61,14 +64,15 @@ def vmove_update(uuid: str, values: dict) -> models.VMove:
 
 
 @db_session.retry
-def vmove_update_each(updates: Sequence[tuple[str, dict]]) -> None:
+def vmove_update_each(database: Database,
+                      updates: Sequence[tuple[str, dict]]) -> None:
     """Apply each (uuid, values) pair in one transaction (all or none).
 
     Raises VMoveNotFound, and changes nothing, if any uuid is unknown.
     """
     if not updates:
         return
-    with db_session.writer() as session:
+    with database.writer() as session:
         for uuid, values in updates:
             vmove = base.live(session, models.VMove, "uuid", uuid)
             if vmove is None:
@@ -77,7 +81,8 @@ def vmove_update_each(updates: Sequence[tuple[str, dict]]) -> None:
 
 
 @db_session.retry
-def vmove_create_many(values_list: Sequence[dict]) -> list[models.VMove]:
+def vmove_create_many(database: Database,
+                      values_list: Sequence[dict]) -> list[models.VMove]:
     """Insert several vmoves in one transaction (all of them or none)."""
     rows = []
     for values in values_list:
@@ -85,13 +90,14 @@ def vmove_create_many(values_list: Sequence[dict]) -> list[models.VMove]:
         base.apply_values(row, base.with_uuid(values))
         rows.append(row)
     if rows:
-        with db_session.writer() as session:
+        with database.writer() as session:
             session.add_all(rows)
     return rows
 
 
 @db_session.retry
-def vmove_update_many(uuids: Sequence[str], values: dict) -> int:
+def vmove_update_many(database: Database,
+                      uuids: Sequence[str], values: dict) -> int:
     """Apply the same ``values`` to several live vmoves in one statement.
 
     Returns the number of rows changed; unknown uuids are ignored.
@@ -104,7 +110,7 @@ def vmove_update_many(uuids: Sequence[str], values: dict) -> int:
     if not uuids:
         return 0
     wanted = set(uuids)
-    with db_session.writer() as session:
+    with database.writer() as session:
         # Exact matches only (MySQL collations ignore case), updated by id.
         ids = [row.id for row in session.execute(
             sa.select(models.VMove.id, models.VMove.uuid).where(

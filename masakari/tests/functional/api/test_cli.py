@@ -177,17 +177,17 @@ def test_notifications_and_vmoves(cli, api):
     assert shown['payload']['fencing'] == {'confirmed': True,
                                            'source': 'stonith-history'}
     # The engine writes vmoves; insert two rows the way it would.
-    db_api.configure(api.db_url)
+    db = db_api.DBAPI(db_api.Database(api.db_url))
     try:
         for i in range(2):
-            db_api.vmove_create({
+            db.vmove_create({
                 'notification_uuid': uuid, 'instance_uuid': INSTANCE,
                 'instance_name': f'vm{i}', 'source_host': 'compute2',
                 'type': 'evacuation', 'status': 'succeeded',
                 'start_time': datetime.datetime(2026, 11, 22, 1, 1)})
-        db_api.notification_update(uuid, {'status': 'finished'})
+        db.notification_update(uuid, {'status': 'finished'})
     finally:
-        db_api.dispose()
+        db.dispose()
     vmoves = cli.json('notification', 'vmove', 'list', uuid)
     assert sorted(v['server_name'] for v in vmoves) == ['vm0', 'vm1']
     vmove = cli.json('notification', 'vmove', 'show', uuid,

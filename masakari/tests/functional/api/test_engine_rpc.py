@@ -143,9 +143,9 @@ def test_cast_and_details_over_rabbitmq(api, engine):
     proc = cli(api, 'notification', 'show', shown['notification_uuid'])
     assert proc.returncode != 0
     assert 'engine did not answer' in proc.stderr
-    db_api.configure(api.db_url)
+    db = db_api.DBAPI(db_api.Database(api.db_url))
     try:
-        row = db_api.notification_get_by_uuid(shown['notification_uuid'])
+        row = db.notification_get_by_uuid(shown['notification_uuid'])
         assert row.status == 'new'
     finally:
-        db_api.dispose()
+        db.dispose()

@@ -28,7 +28,6 @@ import pytest
 
 from masakari.db import api as db_api
 from masakari.db import migration
-from masakari.db import session as db_session
 from masakari.testing.cloud.simulator import CloudSimulator
 from masakari.testing import api_server
 from masakari.tests.unit.api import conformance_base as parts
@@ -69,14 +68,18 @@ def server(tmp_path_factory: Any) -> Iterator[api_server.ApiServer]:
             assert code == 0, srv.log()
 
 
+@pytest.fixture(scope='module')
+def server_db(server: api_server.ApiServer) -> Iterator[Any]:
+    """The DB API on the server's database."""
+    db = db_api.DBAPI(db_api.Database(server.db_url))
+    yield db
+    db.dispose()
+
+
 @pytest.fixture
-def world(server: api_server.ApiServer) -> Iterator[dict[str, str]]:
-    # Other tests in this worker may have pointed db_api elsewhere (or
-    # disposed it); reconfiguring costs time, so only do it when needed.
-    if db_session._state.get('url') != server.db_url:
-        db_api.configure(server.db_url)
-    table.clear_world()
-    yield table.build_world()
+def world(server_db: Any) -> Iterator[dict[str, str]]:
+    table.clear_world(server_db)
+    yield table.build_world(server_db)
 
 
 @pytest.fixture(scope='module')

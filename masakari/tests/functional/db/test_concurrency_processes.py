@@ -26,20 +26,20 @@ pytestmark = pytest.mark.functional
 
 
 def _process_attempt(url, host_uuid, barrier):
-    api.configure(url)
+    db = api.DBAPI(api.Database(url))
     try:
         barrier.wait(timeout=60)
-        api.notification_create(_values(host_uuid), duplicate_window=180)
+        db.notification_create(_values(host_uuid), duplicate_window=180)
         return "created"
     except exception.DuplicateNotification:
         return "duplicate"
     finally:
-        api.dispose()
+        db.dispose()
 
 
 def test_duplicate_check_processes(db):
-    host = _seed()
-    api.dispose()
+    host = _seed(db)
+    db.close_api()
     ctx = multiprocessing.get_context("spawn")
     workers = 4
     with ctx.Manager() as manager:
@@ -50,5 +50,4 @@ def test_duplicate_check_processes(db):
                                    barrier) for _ in range(workers)]
             results = [f.result(timeout=120) for f in futures]
     assert _outcomes(results) == (1, workers - 1)
-    api.configure(db.url)
-    assert len(api.notification_get_all_by_filters()) == 1
+    assert len(db.api.notification_get_all_by_filters()) == 1

@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from masakari.db import api as db_api
 from masakari.tests.unit.api.conformance_api_cases import (CONTENT, LISTS,
                                                            MICROVERSIONS,
                                                            ROUTING, VERSIONS)
@@ -52,21 +51,21 @@ ALL = (VERSIONS + ROUTING + MICROVERSIONS + CONTENT + LISTS + SEGMENTS +
 GENERATED = datetime.datetime(2026, 11, 22, 1, 0, 0)
 
 
-def build_world() -> dict[str, str]:
+def build_world(db: Any) -> dict[str, str]:
     """Two segments, three hosts, two notifications, two vm moves.
 
     seg2 is "in use" (host3 has an ``error`` notification); host2 is on
     maintenance. Returns the uuid of every object by name.
     """
-    seg1 = db_api.failover_segment_create({
+    seg1 = db.failover_segment_create({
         'name': 'seg1', 'service_type': 'COMPUTE', 'enabled': True,
         'recovery_method': 'auto', 'description': None})
-    seg2 = db_api.failover_segment_create({
+    seg2 = db.failover_segment_create({
         'name': 'seg2', 'service_type': 'COMPUTE', 'enabled': True,
         'recovery_method': 'reserved_host', 'description': 'second'})
 
     def host(name: str, seg: Any, **values: Any) -> Any:
-        return db_api.host_create({
+        return db.host_create({
             'name': name, 'type': 'COMPUTE', 'control_attributes': 'SSH',
             'failover_segment_id': seg.uuid, 'reserved': False,
             'on_maintenance': False, **values})
@@ -74,19 +73,19 @@ def build_world() -> dict[str, str]:
     host1 = host('host1', seg1)
     host2 = host('host2', seg1, reserved=True, on_maintenance=True)
     host3 = host('host3', seg2)
-    notif_host = db_api.notification_create({
+    notif_host = db.notification_create({
         'type': 'COMPUTE_HOST', 'generated_time': GENERATED,
         'source_host_uuid': host3.uuid, 'status': 'new',
         'failover_segment_uuid': seg2.uuid,
         'payload': {'event': 'STOPPED', 'host_status': 'NORMAL',
                     'cluster_status': 'OFFLINE'}})
-    db_api.notification_update(notif_host.notification_uuid,
-                               {'status': 'finished'})
-    notif_vm = db_api.notification_create({
+    db.notification_update(notif_host.notification_uuid,
+                           {'status': 'finished'})
+    notif_vm = db.notification_create({
         'type': 'VM', 'generated_time': GENERATED,
         'source_host_uuid': host3.uuid, 'status': 'error',
         'failover_segment_uuid': seg2.uuid, 'payload': VM_PAYLOAD})
-    vmoves = [db_api.vmove_create({
+    vmoves = [db.vmove_create({
         'notification_uuid': notif_host.notification_uuid,
         'instance_uuid': '6b2eff00-4c0c-4a8d-928e-cd0cc1717caf',
         'instance_name': name, 'source_host': 'host3', **values})
@@ -110,10 +109,10 @@ def fill(text: str, names: dict[str, str]) -> str:
     return text
 
 
-def clear_world() -> None:
+def clear_world(db: Any) -> None:
     """Remove every row so the next build_world() starts afresh."""
     import sqlalchemy as sa
-    with db_api.get_engine().begin() as conn:
+    with db.get_engine().begin() as conn:
         for name in ('vmoves', 'notifications', 'hosts',
                      'failover_segments'):
             conn.execute(sa.text(f'DELETE FROM {name}'))

@@ -45,11 +45,13 @@ def conf() -> Iterator[Any]:
 
 
 @pytest.fixture
-def database(tmp_path: Any) -> Iterator[None]:
-    db_api.configure(f'sqlite:///{tmp_path}/masakari.sqlite')
-    models.Base.metadata.create_all(db_api.get_engine())
-    yield
-    db_api.dispose()
+def database(tmp_path: Any) -> Iterator[db_api.DBAPI]:
+    """The DB API on a fresh SQLite file with the tables created."""
+    db = db_api.DBAPI(db_api.Database(
+        f'sqlite:///{tmp_path}/masakari.sqlite'))
+    models.Base.metadata.create_all(db.get_engine())
+    yield db
+    db.dispose()
 
 
 @pytest.fixture
@@ -63,17 +65,18 @@ def nova() -> fakes.FakeCompute:
 
 
 @pytest.fixture
-def app_context(conf: Any, engine_api: Any, nova: Any
-                ) -> Iterator[appctx.AppContext]:
-    """The application context with the fake engine and Nova."""
-    context = appctx.AppContext(conf, engine_api=engine_api,
+def app_context(conf: Any, database: db_api.DBAPI, engine_api: Any,
+                nova: Any) -> Iterator[appctx.AppContext]:
+    """The application context with the test database and the fake engine
+    and Nova."""
+    context = appctx.AppContext(conf, db=database, engine_api=engine_api,
                                 compute_checker=nova)
     yield context
     context.close()
 
 
 @pytest.fixture
-def app(app_context: appctx.AppContext, database: None) -> Any:
+def app(app_context: appctx.AppContext) -> Any:
     return loader.load_app(app_context)
 
 
@@ -83,8 +86,7 @@ def client(app: Any) -> fakes.Client:
 
 
 @pytest.fixture
-def keystone_app(conf: Any, database: None,
-                 app_context: appctx.AppContext) -> Any:
+def keystone_app(conf: Any, app_context: appctx.AppContext) -> Any:
     """The keystone pipeline with auth_token replaced by a pass-through."""
     conf.set_override('auth_strategy', 'keystone')
     from masakari.api import app as v1_app

@@ -30,7 +30,6 @@ from hypothesis import strategies as st
 
 from masakari.api import errors
 from masakari.api import validation
-from masakari.db import api as db_api
 from masakari.tests.unit.api import fakes
 
 JSON_TYPES = ('object', 'array', 'string', 'integer', 'number', 'boolean',
@@ -45,7 +44,7 @@ class World(NamedTuple):
     vmove: str
 
 
-def make_world(client: fakes.Client) -> World:
+def make_world(client: fakes.Client, db: Any) -> World:
     """A segment with one host, a notification from it and a VM move."""
     seg = client.post('/v1/segments', {'segment': {
         'name': 's1', 'service_type': 'COMPUTE', 'recovery_method': 'auto'}})
@@ -58,7 +57,7 @@ def make_world(client: fakes.Client) -> World:
         'generated_time': '2026-01-01T00:00:00',
         'payload': {'event': 'STARTED'}}})
     notif = notif.json['notification']['notification_uuid']
-    vmove = db_api.vmove_create({
+    vmove = db.vmove_create({
         'notification_uuid': notif,
         'instance_uuid': '6b0a3f4e-0c3e-4a57-9d43-1f1f6f0c9a11',
         'instance_name': 'vm1', 'source_host': 'host1',

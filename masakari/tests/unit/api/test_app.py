@@ -322,15 +322,13 @@ def test_unstorable_path_is_400(client, path):
     assert resp.fault() == ('badRequest', 400, 'Malformed request URL')
 
 
-def test_database_down_is_503(client, monkeypatch):
+def test_database_down_is_503(client, database, monkeypatch):
     from oslo_db import exception as db_exc
-
-    from masakari.ha import segments
 
     def down(*args, **kwargs):
         raise db_exc.DBConnectionError('gone')
 
-    monkeypatch.setattr(segments.db, 'failover_segment_get_all_by_filters',
+    monkeypatch.setattr(database, 'failover_segment_get_all_by_filters',
                         down)
     resp = client.get('/v1/segments')
     assert resp.fault() == ('serviceUnavailable', 503,

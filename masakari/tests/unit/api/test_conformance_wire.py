@@ -52,8 +52,8 @@ def send(app: Any, method: str, path: str, names: dict[str, str],
 
 
 @pytest.fixture
-def world(app: Any) -> dict[str, str]:
-    return table.build_world()
+def world(app: Any, database: Any) -> dict[str, str]:
+    return table.build_world(database)
 
 
 def check(resp: webob.Response, ex: parts.Exchange,

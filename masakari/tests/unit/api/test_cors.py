@@ -21,6 +21,7 @@ or uses the service's. The tests look only at what a browser sees.
 import pytest
 import webob
 
+from masakari.api import appctx
 from masakari.api import loader
 from masakari.common import config
 from masakari.tests.unit.api import fakes
@@ -46,7 +47,7 @@ def pipeline(request, monkeypatch, conf, database, engine_api, nova):
     for name, value in CORS_ENV.items():
         monkeypatch.setenv(name, value)
     conf.set_override('auth_strategy', request.param)
-    return request.param, loader.load_app(conf)
+    return request.param, loader.load_app(appctx.AppContext(conf, db=database))
 
 
 def send(app, method, path, **headers):
@@ -166,7 +167,7 @@ def test_no_cors_without_allowed_origin(monkeypatch, conf, database,
                                         engine_api, nova):
     """CORS is off until an operator names an origin."""
     monkeypatch.delenv('OS_CORS__ALLOWED_ORIGIN', raising=False)
-    app = loader.load_app(conf)
+    app = loader.load_app(appctx.AppContext(conf, db=database))
     preflight = send(app, 'OPTIONS', '/v1/segments', Origin=DASHBOARD,
                      **{'Access-Control-Request-Method': 'GET'})
     assert preflight.status_int == 200
@@ -185,7 +186,7 @@ def test_cors_options_come_from_the_service_config_file(
                     f'[cors]\nallowed_origin = {DASHBOARD}\n')
     conf = config.parse_args(['masakari-api', '--config-file', str(path)])
     try:
-        app = loader.load_app(conf)
+        app = loader.load_app(appctx.AppContext(conf, db=database))
         resp = send(app, 'GET', '/v1/segments', Origin=DASHBOARD)
         assert resp.status_int == 200
         assert resp.headers['Access-Control-Allow-Origin'] == DASHBOARD

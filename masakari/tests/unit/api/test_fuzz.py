@@ -95,8 +95,8 @@ def paths(seg, host, notif):
 
 
 @pytest.fixture
-def world(client):
-    return fuzz_support.make_world(client)
+def world(client, database):
+    return fuzz_support.make_world(client, database)
 
 
 @settings(max_examples=300, deadline=None,

@@ -16,8 +16,6 @@ import datetime
 
 import pytest
 
-from masakari.db import api as db
-
 
 @pytest.fixture
 def seg(client):
@@ -43,8 +41,8 @@ def make(client, url, **kw):
     return resp.json['host']
 
 
-def add_notification(host, status='new'):
-    db.notification_create({
+def add_notification(database, host, status='new'):
+    database.notification_create({
         'type': 'VM', 'generated_time': datetime.datetime(2026, 1, 1),
         'source_host_uuid': host['uuid'], 'payload': {}, 'status': status,
         'failover_segment_uuid': host['failover_segment_id']})
@@ -179,9 +177,9 @@ def test_update_errors(client, url, seg):
         f"found.")
 
 
-def test_update_delete_in_use(client, url):
+def test_update_delete_in_use(database, client, url):
     host = make(client, url)
-    add_notification(host)
+    add_notification(database, host)
     hurl = f"{url}/{host['uuid']}"
     resp = client.put(hurl, {'host': {'on_maintenance': False}})
     assert resp.fault() == (

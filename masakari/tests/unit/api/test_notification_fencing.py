@@ -16,7 +16,6 @@ import json
 
 import pytest
 
-from masakari.db import api as db
 from masakari.tests.unit.api.test_notifications import URL
 from masakari.tests.unit.api.test_notifications import body
 from masakari.tests.unit.api.test_notifications import hosts  # noqa: F401
@@ -27,13 +26,13 @@ HOST_PAYLOAD = {'event': 'STOPPED', 'host_status': 'NORMAL',
                 'cluster_status': 'OFFLINE'}
 
 
-def test_evidence_accepted_and_stored(client, hosts):  # noqa: F811
+def test_evidence_accepted_and_stored(database, client, hosts):  # noqa: F811
     payload = dict(HOST_PAYLOAD, fencing=EVIDENCE)
     resp = client.post(URL, body(type='COMPUTE_HOST', payload=payload))
     assert resp.status == 202, resp.json
     note = resp.json['notification']
     assert note['payload'] == payload
-    stored = db.notification_get_by_uuid(note['notification_uuid'])
+    stored = database.notification_get_by_uuid(note['notification_uuid'])
     assert json.loads(stored.payload)['fencing'] == EVIDENCE
 
 

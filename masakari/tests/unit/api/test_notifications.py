@@ -16,7 +16,6 @@
 import oslo_messaging as messaging
 import pytest
 
-from masakari.db import api as db
 
 URL = '/v1/notifications'
 INSTANCE = '96ab1c42-668c-4f2d-8689-afa3301d4ee9'
@@ -92,14 +91,14 @@ def test_duplicate(client, hosts):
     assert client.post(URL, body(payload=other)).status == 202
 
 
-def test_on_maintenance(client, hosts, engine_api):
+def test_on_maintenance(database, client, hosts, engine_api):
     resp = client.post(URL, body(hostname='host2'))
     assert resp.fault() == ('conflictingRequest', 409,
                             "Notification received from host host2 of type "
                             "'VM' is ignored as the host is already under "
                             "maintenance.")
     assert engine_api.casts == []
-    assert db.notification_get_all_by_filters() == []
+    assert database.notification_get_all_by_filters() == []
 
 
 def test_unknown_host(client, hosts):
@@ -108,12 +107,12 @@ def test_unknown_host(client, hosts):
                             'Host with name nope could not be found.')
 
 
-def test_cast_failure_still_202(client, hosts, engine_api, caplog):
+def test_cast_failure_still_202(database, client, hosts, engine_api, caplog):
     engine_api.cast_error = messaging.MessageDeliveryFailure('down')
     resp = client.post(URL, body())
     assert resp.status == 202
     uuid = resp.json['notification']['notification_uuid']
-    assert db.notification_get_by_uuid(uuid).status == 'new'
+    assert database.notification_get_by_uuid(uuid).status == 'new'
     assert 'could not be sent to the engine' in caplog.text
 
 
@@ -232,10 +231,10 @@ def test_list_bad_generated_since(client, hosts):
                             'Invalid generated-since value')
 
 
-def make_vmoves(notification_uuid, count=2):
+def make_vmoves(database, notification_uuid, count=2):
     made = []
     for i in range(count):
-        made.append(db.vmove_create({
+        made.append(database.vmove_create({
             'notification_uuid': notification_uuid,
             'instance_uuid': INSTANCE, 'instance_name': f'vm{i}',
             'source_host': 'host1', 'type': 'evacuation',
@@ -243,9 +242,9 @@ def make_vmoves(notification_uuid, count=2):
     return made
 
 
-def test_vmoves(client, hosts):
+def test_vmoves(database, client, hosts):
     n = client.post(URL, body(type='COMPUTE_HOST')).json['notification']
-    made = make_vmoves(n['notification_uuid'])
+    made = make_vmoves(database, n['notification_uuid'])
     url = f"{URL}/{n['notification_uuid']}/vmoves"
     listed = client.get(url).json['vmoves']
     assert len(listed) == 2
@@ -263,10 +262,10 @@ def test_vmoves(client, hosts):
     assert resp.fault() == ('itemNotFound', 404, 'No vm move with id abc.')
 
 
-def test_vmoves_errors(client, hosts):
+def test_vmoves_errors(database, client, hosts):
     vm = client.post(URL, body()).json['notification']
     host_n = client.post(URL, body(type='COMPUTE_HOST')).json['notification']
-    other = make_vmoves(host_n['notification_uuid'], 1)[0]
+    other = make_vmoves(database, host_n['notification_uuid'], 1)[0]
     resp = client.get(f"{URL}/{vm['notification_uuid']}/vmoves")
     assert resp.fault() == (
         'badRequest', 400,

@@ -77,8 +77,8 @@ def _operations() -> list:
 
 
 @pytest.fixture
-def world(client):
-    return fuzz_support.make_world(client)
+def world(client, database):
+    return fuzz_support.make_world(client, database)
 
 
 def examples(implemented: bool) -> int:

@@ -25,6 +25,7 @@ import pytest
 import webob
 from oslo_middleware import http_proxy_to_wsgi
 
+from masakari.api import appctx
 from masakari.api import loader
 from masakari.tests.unit.api import fakes
 
@@ -137,12 +138,12 @@ FORWARDED = {'X-Forwarded-Proto': 'https',
              'X-Forwarded-Host': 'api.example.com:13778'}
 
 
-def _proxy_app(conf, enabled):
+def _proxy_app(database, conf, enabled):
     conf.register_opts(http_proxy_to_wsgi.OPTS, group='oslo_middleware')
     if enabled is not None:
         conf.set_override('enable_proxy_headers_parsing', enabled,
                           group='oslo_middleware')
-    return loader.load_app(conf)
+    return loader.load_app(appctx.AppContext(conf, db=database))
 
 
 @pytest.mark.parametrize('path,key', [('/v1', 'version'),
@@ -155,7 +156,7 @@ def _proxy_app(conf, enabled):
 ])
 def test_forwarded_headers_in_version_links(conf, database, engine_api,
                                             nova, path, key, enabled, base):
-    app = _proxy_app(conf, enabled)
+    app = _proxy_app(database, conf, enabled)
     _, resp = send(app, 'GET', path, **FORWARDED)
     assert resp.status_int == 200
     doc = resp.json_body[key]
@@ -164,7 +165,7 @@ def test_forwarded_headers_in_version_links(conf, database, engine_api,
 
 
 def test_rfc7239_forwarded_header(conf, database, engine_api, nova):
-    app = _proxy_app(conf, True)
+    app = _proxy_app(database, conf, True)
     _, resp = send(app, 'GET', '/v1',
                    Forwarded='for=192.0.2.1;proto=https;host=api.example.org')
     assert resp.json_body['version']['links'][0]['href'] == \

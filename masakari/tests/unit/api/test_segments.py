@@ -16,7 +16,6 @@ import datetime
 
 import pytest
 
-from masakari.db import api as db
 
 URL = '/v1/segments'
 
@@ -34,11 +33,11 @@ def make(client, **kw):
     return resp.json['segment']
 
 
-def mark_in_use(client, segment, host_name='host1', status='new'):
+def mark_in_use(database, client, segment, host_name='host1', status='new'):
     host = client.post(f"{URL}/{segment['uuid']}/hosts", {'host': {
         'name': host_name, 'type': 'COMPUTE', 'control_attributes': 'x'}})
     assert host.status == 201, host
-    db.notification_create({
+    database.notification_create({
         'type': 'VM', 'generated_time': datetime.datetime(2026, 1, 1),
         'source_host_uuid': host.json['host']['uuid'], 'payload': {},
         'status': status, 'failover_segment_uuid': segment['uuid']})
@@ -205,9 +204,9 @@ def test_update_rename_conflict(client):
 
 
 @pytest.mark.parametrize('status', ['new', 'running', 'error'])
-def test_update_and_delete_in_use(client, status):
+def test_update_and_delete_in_use(database, client, status):
     seg = make(client)
-    mark_in_use(client, seg, status=status)
+    mark_in_use(database, client, seg, status=status)
     url = f"{URL}/{seg['uuid']}"
     resp = client.put(url, {'segment': {'name': 'x'}})
     assert resp.fault() == (
@@ -222,19 +221,19 @@ def test_update_and_delete_in_use(client, status):
 
 
 @pytest.mark.parametrize('status', ['finished', 'failed', 'ignored'])
-def test_finished_notifications_do_not_block(client, status):
+def test_finished_notifications_do_not_block(database, client, status):
     seg = make(client)
-    mark_in_use(client, seg, status=status)
+    mark_in_use(database, client, seg, status=status)
     assert client.delete(f"{URL}/{seg['uuid']}").status == 204
 
 
-def test_delete_cascades_to_hosts(client):
+def test_delete_cascades_to_hosts(database, client):
     seg = make(client)
-    host = mark_in_use(client, seg, status='finished')
+    host = mark_in_use(database, client, seg, status='finished')
     assert client.delete(f"{URL}/{seg['uuid']}").status == 204
     assert client.delete(f"{URL}/{seg['uuid']}").status == 404
     with pytest.raises(Exception):
-        db.host_get_by_uuid(host['uuid'])
+        database.host_get_by_uuid(host['uuid'])
 
 
 def test_list_filters(client):

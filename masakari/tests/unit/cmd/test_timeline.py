@@ -16,7 +16,6 @@ import datetime
 import json
 
 from masakari.cmd import timeline
-from masakari.db import api as db_api
 from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine.conftest import clock  # noqa: F401
@@ -69,13 +68,13 @@ def test_build_orders_and_offsets():
                                  "task": "DisableComputeServiceTask"}
 
 
-def test_timeline_of_a_real_recovery(manager, cloud, clock):  # noqa: F811
-    _, hosts = make_segment()
+def test_timeline_of_a_real_recovery(manager, cloud, clock, db):  # noqa: F811
+    _, hosts = make_segment(db)
     cloud.add_server("h1")
-    note = make_notification(hosts["h1"], payload=dict(fakes.STOPPED_FENCED),
+    note = make_notification(db, hosts["h1"], payload=dict(fakes.STOPPED_FENCED),
                              created_at=clock.utcnow())
     assert manager.process(Ctx(), note.notification_uuid) == "finished"
-    line = timeline.load(db_api, manager.driver, note.notification_uuid)
+    line = timeline.load(db.api, manager.driver, note.notification_uuid)
     assert line.events[-1].kind == "notification"
     assert line.events[-1].status == "finished"
     tasks = {e.task for e in line.events if e.kind == "task"}

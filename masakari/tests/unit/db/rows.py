@@ -14,28 +14,27 @@
 
 import datetime
 
-from masakari.db import api
 
 NOW = datetime.datetime(2026, 11, 22, 4, 0, 0)
 
 
-def make_segment(name="seg", **kw):
+def make_segment(db, name="seg", **kw):
     values = {"name": name, "service_type": "COMPUTE",
               "recovery_method": "auto"}
     values.update(kw)
-    return api.failover_segment_create(values)
+    return db.api.failover_segment_create(values)
 
 
-def make_host(segment, name="host", **kw):
+def make_host(db, segment, name="host", **kw):
     values = {"name": name, "type": "COMPUTE", "control_attributes": "ssh",
               "failover_segment_id": segment.uuid}
     values.update(kw)
-    return api.host_create(values)
+    return db.api.host_create(values)
 
 
-def make_notification(host, when=NOW, payload=None, window=None, **kw):
+def make_notification(db, host, when=NOW, payload=None, window=None, **kw):
     values = {"type": "COMPUTE_HOST", "source_host_uuid": host.uuid,
               "generated_time": when,
               "payload": payload or {"event": "STOPPED"}}
     values.update(kw)
-    return api.notification_create(values, duplicate_window=window)
+    return db.api.notification_create(values, duplicate_window=window)

@@ -30,7 +30,7 @@ HOLDER = textwrap.dedent("""
     from masakari.db import advisory_lock
     if len(sys.argv) > 3:
         advisory_lock.SESSION_TIMEOUT = int(sys.argv[3])
-    lock = advisory_lock.database_lock(sys.argv[2], sys.argv[1])
+    lock = advisory_lock.DatabaseLocks(sys.argv[1]).lock(sys.argv[2])
     assert lock.acquire(blocking=False)
     print("held", flush=True)
     if sys.stdin.readline():
@@ -65,8 +65,14 @@ class Holder:
 
 @pytest.fixture
 def url(db):
-    yield db.url
-    advisory_lock.dispose()
+    return db.url
+
+
+@pytest.fixture
+def locks(url):
+    locks = advisory_lock.DatabaseLocks(url)
+    yield locks
+    locks.close()
 
 
 def _wait_until(predicate, timeout=15.0):
@@ -78,12 +84,12 @@ def _wait_until(predicate, timeout=15.0):
     return predicate()
 
 
-def _locks(url, name, count=2):
-    return [advisory_lock.database_lock(name, url) for _ in range(count)]
+def _locks(locks, name, count=2):
+    return [locks.lock(name) for _ in range(count)]
 
 
-def test_one_holder_at_a_time(url):
-    first, second = _locks(url, "reserved-host-r1")
+def test_one_holder_at_a_time(locks):
+    first, second = _locks(locks, "reserved-host-r1")
     assert first.acquire(blocking=False)
     assert not second.acquire(blocking=False)
     assert not first.acquire(blocking=False)  # not reentrant
@@ -94,11 +100,11 @@ def test_one_holder_at_a_time(url):
     assert not second.release()
 
 
-def test_names_are_independent(url):
-    [one] = _locks(url, "reserved-host-r1", 1)
-    [two] = _locks(url, "reserved-host-r2", 1)
+def test_names_are_independent(locks):
+    [one] = _locks(locks, "reserved-host-r1", 1)
+    [two] = _locks(locks, "reserved-host-r2", 1)
     long_name = "x" * 300  # longer than MySQL's 64-character lock names
-    [three] = _locks(url, long_name, 1)
+    [three] = _locks(locks, long_name, 1)
     try:
         assert one.acquire(blocking=False)
         assert two.acquire(blocking=False)
@@ -108,15 +114,15 @@ def test_names_are_independent(url):
             lock.release()
 
 
-def test_blocking_acquire_is_refused(url):
-    [lock] = _locks(url, "n", 1)
+def test_blocking_acquire_is_refused(locks):
+    [lock] = _locks(locks, "n", 1)
     with pytest.raises(ValueError):
         lock.acquire(blocking=True)
 
 
-def test_shared_with_another_process(url):
+def test_shared_with_another_process(url, locks):
     holder = Holder(url, "reserved-host-r1")
-    [lock] = _locks(url, "reserved-host-r1", 1)
+    [lock] = _locks(locks, "reserved-host-r1", 1)
     try:
         assert not lock.acquire(blocking=False)
     finally:
@@ -125,9 +131,9 @@ def test_shared_with_another_process(url):
     lock.release()
 
 
-def test_freed_when_the_holder_dies(url):
+def test_freed_when_the_holder_dies(url, locks):
     holder = Holder(url, "reserved-host-r1")
-    [lock] = _locks(url, "reserved-host-r1", 1)
+    [lock] = _locks(locks, "reserved-host-r1", 1)
     assert not lock.acquire(blocking=False)
     holder.kill()
     # The server notices the closed connection (or the kernel drops the
@@ -149,12 +155,12 @@ SESSION_SETTINGS = {
 }
 
 
-def test_a_held_lock_keeps_no_transaction_open_and_a_short_session(db, url):
+def test_a_held_lock_keeps_no_transaction_open_and_a_short_session(db, locks):
     """No transaction stays open while a lock is held, and the server drops
     a vanished holder within a minute: PostgreSQL probes the connection,
     MySQL times it out (the keeper pings a live holder). SQLite's flock
     dies with the process."""
-    [lock] = _locks(url, "n", 1)
+    [lock] = _locks(locks, "n", 1)
     assert lock.acquire(blocking=False)
     try:
         if db.backend == "sqlite":
@@ -170,13 +176,13 @@ def test_a_held_lock_keeps_no_transaction_open_and_a_short_session(db, url):
 
 
 @pytest.mark.parametrize("connection", [
-    None, "", "sqlite://", "sqlite:///:memory:", "oracle://u:p@h/db"])
+    "sqlite://", "sqlite:///:memory:", "oracle://u:p@h/db"])
 def test_no_shared_lock_without_a_shared_database(connection):
-    assert advisory_lock.database_lock("n", connection) is None
+    assert advisory_lock.DatabaseLocks(connection).lock("n") is None
 
 
 def test_sqlite_lock_files_live_beside_the_database(tmp_path):
-    lock = advisory_lock.database_lock("n", f"sqlite:///{tmp_path}/m.db")
+    lock = advisory_lock.DatabaseLocks(f"sqlite:///{tmp_path}/m.db").lock("n")
     assert lock.acquire(blocking=False)
     assert os.listdir(tmp_path / "m.db.locks")
     lock.release()
@@ -188,15 +194,20 @@ def mysql_url():
     try:
         yield database.url
     finally:
-        advisory_lock.dispose()
         database.drop()
 
 
-def test_mysql_keeper_holds_off_wait_timeout(mysql_url, monkeypatch):
+@pytest.fixture
+def mysql_locks(mysql_url):
+    locks = advisory_lock.DatabaseLocks(mysql_url)
+    yield locks
+    locks.close()
+
+
+def test_mysql_keeper_holds_off_wait_timeout(mysql_locks, monkeypatch):
     monkeypatch.setattr(advisory_lock, "SESSION_TIMEOUT", 1)
     monkeypatch.setattr(advisory_lock, "KEEPALIVE_INTERVAL", 0.2)
-    monkeypatch.setattr(advisory_lock, "_keeper", advisory_lock._Keeper())
-    first, second = _locks(mysql_url, "kept")
+    first, second = _locks(mysql_locks, "kept")
     assert first.acquire(blocking=False)
     try:
         # Three wait_timeouts: without the pings the server would have
@@ -208,9 +219,9 @@ def test_mysql_keeper_holds_off_wait_timeout(mysql_url, monkeypatch):
     second.release()
 
 
-def test_mysql_frees_the_lock_of_a_frozen_holder(mysql_url):
+def test_mysql_frees_the_lock_of_a_frozen_holder(mysql_url, mysql_locks):
     holder = Holder(mysql_url, "frozen", 1)
-    [lock] = _locks(mysql_url, "frozen", 1)
+    [lock] = _locks(mysql_locks, "frozen", 1)
     try:
         assert not lock.acquire(blocking=False)
         holder.freeze()

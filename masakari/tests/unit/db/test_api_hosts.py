@@ -14,7 +14,6 @@
 
 import pytest
 
-from masakari.db import api
 from masakari import exception
 from masakari.tests.unit.db.rows import (make_host, make_notification,
                                          make_segment)
@@ -23,74 +22,74 @@ from masakari.tests.unit.db.rows import (make_host, make_notification,
 # --- hosts ------------------------------------------------------------------
 
 def test_host_create_and_get(db):
-    seg = make_segment()
-    host = make_host(seg, reserved=True)
+    seg = make_segment(db)
+    host = make_host(db, seg, reserved=True)
     assert host.reserved is True and host.on_maintenance is False
     assert host.failover_segment.uuid == seg.uuid
-    got = api.host_get_by_uuid(host.uuid)
+    got = db.api.host_get_by_uuid(host.uuid)
     assert got.failover_segment.name == "seg"
-    assert api.host_get_by_uuid(host.uuid, seg.uuid).id == host.id
-    assert api.host_get_by_id(host.id).uuid == host.uuid
-    assert api.host_get_by_name("host").uuid == host.uuid
+    assert db.api.host_get_by_uuid(host.uuid, seg.uuid).id == host.id
+    assert db.api.host_get_by_id(host.id).uuid == host.uuid
+    assert db.api.host_get_by_name("host").uuid == host.uuid
 
 
 def test_host_not_found_messages(db):
-    seg = make_segment()
-    host = make_host(seg)
+    seg = make_segment(db)
+    host = make_host(db, seg)
     with pytest.raises(exception.HostNotFound) as e:
-        api.host_get_by_uuid("x")
+        db.api.host_get_by_uuid("x")
     assert str(e.value) == "No host with id x."
     with pytest.raises(exception.HostNotFoundUnderFailoverSegment) as e:
-        api.host_get_by_uuid(host.uuid, "other")
+        db.api.host_get_by_uuid(host.uuid, "other")
     assert str(e.value) == ("Host '%s' under failover_segment 'other' could "
                             "not be found." % host.uuid)
     with pytest.raises(exception.HostNotFoundByName) as e:
-        api.host_get_by_name("zz")
+        db.api.host_get_by_name("zz")
     assert str(e.value) == "Host with name zz could not be found."
 
 
 def test_host_create_needs_live_segment(db):
-    seg = make_segment()
-    api.failover_segment_delete(seg.uuid)
+    seg = make_segment(db)
+    db.api.failover_segment_delete(seg.uuid)
     with pytest.raises(exception.FailoverSegmentNotFound):
-        make_host(seg)
+        make_host(db, seg)
 
 
 def test_host_name_unique_globally_and_reusable(db):
-    s1, s2 = make_segment("a"), make_segment("b")
-    host = make_host(s1, "h")
+    s1, s2 = make_segment(db, "a"), make_segment(db, "b")
+    host = make_host(db, s1, "h")
     with pytest.raises(exception.HostExists) as e:
-        make_host(s2, "h")
+        make_host(db, s2, "h")
     assert str(e.value) == "Host with name h already exists."
-    api.host_delete(host.uuid)
-    assert make_host(s2, "h").failover_segment_id == s2.uuid
+    db.api.host_delete(host.uuid)
+    assert make_host(db, s2, "h").failover_segment_id == s2.uuid
     with pytest.raises(exception.HostNotFound):
-        api.host_delete(host.uuid)
+        db.api.host_delete(host.uuid)
 
 
 def test_host_update(db):
-    seg = make_segment()
-    host = make_host(seg, "h1")
-    make_host(seg, "h2")
-    updated = api.host_update(host.uuid, {"on_maintenance": True,
-                                          "reserved": True})
+    seg = make_segment(db)
+    host = make_host(db, seg, "h1")
+    make_host(db, seg, "h2")
+    updated = db.api.host_update(host.uuid, {"on_maintenance": True,
+                                             "reserved": True})
     assert updated.on_maintenance is True and updated.reserved is True
     assert updated.failover_segment.uuid == seg.uuid
     assert updated.updated_at is not None
     with pytest.raises(exception.HostExists):
-        api.host_update(host.uuid, {"name": "h2"})
+        db.api.host_update(host.uuid, {"name": "h2"})
     with pytest.raises(exception.HostNotFound):
-        api.host_update("missing", {"name": "h3"})
+        db.api.host_update("missing", {"name": "h3"})
 
 
 def test_host_filters_and_segment_join(db):
-    s1, s2 = make_segment("a"), make_segment("b")
-    make_host(s1, "h1", type="COMPUTE", on_maintenance=True)
-    make_host(s1, "h2", type="OTHER", reserved=True)
-    make_host(s2, "h3")
+    s1, s2 = make_segment(db, "a"), make_segment(db, "b")
+    make_host(db, s1, "h1", type="COMPUTE", on_maintenance=True)
+    make_host(db, s1, "h2", type="OTHER", reserved=True)
+    make_host(db, s2, "h3")
 
     def names(**filters):
-        return sorted(h.name for h in api.host_get_all_by_filters(filters))
+        return sorted(h.name for h in db.api.host_get_all_by_filters(filters))
 
     assert names(failover_segment_id=s1.uuid) == ["h1", "h2"]
     assert names(failover_segment_id=s1.uuid, type="OTHER") == ["h2"]
@@ -99,33 +98,33 @@ def test_host_filters_and_segment_join(db):
     assert names(reserved="1") == ["h2"]
     assert names(name="h3") == ["h3"]
     assert names(control_attributes="ssh") == ["h1", "h2", "h3"]
-    hosts = api.host_get_all_by_filters(sort_keys=["name"],
-                                        sort_dirs=["asc"], limit=2)
+    hosts = db.api.host_get_all_by_filters(sort_keys=["name"],
+                                           sort_dirs=["asc"], limit=2)
     assert [(h.name, h.failover_segment.name) for h in hosts] == [
         ("h1", "a"), ("h2", "a")]
 
 
 def test_under_recovery(db):
-    seg = make_segment("a")
-    other = make_segment("b")
-    host = make_host(seg, "h1")
-    assert api.is_failover_segment_under_recovery(seg.uuid) is False
-    note = make_notification(host)
-    assert api.is_failover_segment_under_recovery(seg.uuid) is True
-    assert api.is_failover_segment_under_recovery(other.uuid) is False
+    seg = make_segment(db, "a")
+    other = make_segment(db, "b")
+    host = make_host(db, seg, "h1")
+    assert db.api.is_failover_segment_under_recovery(seg.uuid) is False
+    note = make_notification(db, host)
+    assert db.api.is_failover_segment_under_recovery(seg.uuid) is True
+    assert db.api.is_failover_segment_under_recovery(other.uuid) is False
     for status, expected in [("running", True), ("error", True),
                              ("finished", False), ("failed", False),
                              ("ignored", False)]:
-        api.notification_update(note.notification_uuid, {"status": status})
-        assert api.is_failover_segment_under_recovery(seg.uuid) is expected
-    api.notification_update(note.notification_uuid, {"status": "new"})
-    api.host_delete(host.uuid)
-    assert api.is_failover_segment_under_recovery(seg.uuid) is False
+        db.api.notification_update(note.notification_uuid, {"status": status})
+        assert db.api.is_failover_segment_under_recovery(seg.uuid) is expected
+    db.api.notification_update(note.notification_uuid, {"status": "new"})
+    db.api.host_delete(host.uuid)
+    assert db.api.is_failover_segment_under_recovery(seg.uuid) is False
 
 
 def test_under_recovery_counts_deleted_notifications(db):
-    seg = make_segment("a")
-    host = make_host(seg, "h1")
-    note = make_notification(host)
-    api.notification_delete(note.notification_uuid)
-    assert api.is_failover_segment_under_recovery(seg.uuid) is True
+    seg = make_segment(db, "a")
+    host = make_host(db, seg, "h1")
+    note = make_notification(db, host)
+    db.api.notification_delete(note.notification_uuid)
+    assert db.api.is_failover_segment_under_recovery(seg.uuid) is True

@@ -16,7 +16,6 @@ import datetime
 
 import pytest
 
-from masakari.db import api
 from masakari import exception
 from masakari.tests.unit.db.rows import (NOW, make_host, make_notification,
                                          make_segment)
@@ -25,69 +24,69 @@ from masakari.tests.unit.db.rows import (NOW, make_host, make_notification,
 # --- notifications ----------------------------------------------------------
 
 def test_notification_create(db):
-    seg = make_segment()
-    host = make_host(seg)
+    seg = make_segment(db)
+    host = make_host(db, seg)
     aware = datetime.datetime(2026, 11, 22, 13, 0, 0, tzinfo=datetime.timezone(
         datetime.timedelta(hours=9)))
-    note = make_notification(host, when=aware,
+    note = make_notification(db, host, when=aware,
                              failover_segment_uuid=seg.uuid)
     assert note.status == "new"
     assert len(note.notification_uuid) == 36
-    got = api.notification_get_by_uuid(note.notification_uuid)
+    got = db.api.notification_get_by_uuid(note.notification_uuid)
     assert got.generated_time == NOW
     assert got.payload == '{"event": "STOPPED"}'
     assert got.failover_segment_uuid == seg.uuid
     assert got.message is None
-    assert api.notification_get_by_id(note.id).id == note.id
+    assert db.api.notification_get_by_id(note.id).id == note.id
     with pytest.raises(exception.NotificationNotFound) as e:
-        api.notification_get_by_uuid("nope")
+        db.api.notification_get_by_uuid("nope")
     assert str(e.value) == "No notification with id nope."
 
 
 def test_duplicate_rule(db):
-    seg = make_segment()
-    host = make_host(seg, "h1")
-    other = make_host(seg, "h2")
-    first = make_notification(host, window=180)
+    seg = make_segment(db)
+    host = make_host(db, seg, "h1")
+    other = make_host(db, seg, "h2")
+    first = make_notification(db, host, window=180)
     with pytest.raises(exception.DuplicateNotification) as e:
-        make_notification(host, window=180,
+        make_notification(db, host, window=180,
                           when=NOW + datetime.timedelta(seconds=180))
     assert str(e.value) == ("Notification received from host h1 of type "
                             "COMPUTE_HOST is duplicate.")
     # no upper bound: an older report is a duplicate of a newer stored one
     with pytest.raises(exception.DuplicateNotification):
-        make_notification(host, window=180,
+        make_notification(db, host, window=180,
                           when=NOW - datetime.timedelta(days=3))
     # any status counts
-    api.notification_update(first.notification_uuid, {"status": "finished"})
+    db.api.notification_update(first.notification_uuid, {"status": "finished"})
     with pytest.raises(exception.DuplicateNotification):
-        make_notification(host, window=180)
+        make_notification(db, host, window=180)
     # outside the window, other payload, other type, other host: accepted
-    make_notification(host, window=180,
+    make_notification(db, host, window=180,
                       when=NOW + datetime.timedelta(seconds=181))
-    make_notification(host, window=180, payload={"event": "STARTED"})
-    make_notification(host, window=180, type="PROCESS")
-    make_notification(other, window=180)
+    make_notification(db, host, window=180, payload={"event": "STARTED"})
+    make_notification(db, host, window=180, type="PROCESS")
+    make_notification(db, other, window=180)
     # without a window there is no check
-    make_notification(host)
+    make_notification(db, host)
     # deleted notifications do not count
-    for n in api.notification_get_all_by_filters(
+    for n in db.api.notification_get_all_by_filters(
             {"source_host_uuid": other.uuid}):
-        api.notification_delete(n.notification_uuid)
-    make_notification(other, window=180)
+        db.api.notification_delete(n.notification_uuid)
+    make_notification(db, other, window=180)
 
 
 def test_notification_filters(db):
-    seg = make_segment()
-    h1, h2 = make_host(seg, "h1"), make_host(seg, "h2")
-    a = make_notification(h1, when=NOW, failover_segment_uuid=seg.uuid)
-    b = make_notification(h2, when=NOW + datetime.timedelta(hours=1),
+    seg = make_segment(db)
+    h1, h2 = make_host(db, seg, "h1"), make_host(db, seg, "h2")
+    a = make_notification(db, h1, when=NOW, failover_segment_uuid=seg.uuid)
+    b = make_notification(db, h2, when=NOW + datetime.timedelta(hours=1),
                           type="VM")
-    api.notification_update(b.notification_uuid, {"status": "error"})
+    db.api.notification_update(b.notification_uuid, {"status": "error"})
 
     def uuids(**filters):
         return sorted(n.notification_uuid for n in
-                      api.notification_get_all_by_filters(filters))
+                      db.api.notification_get_all_by_filters(filters))
 
     assert uuids(status="new") == [a.notification_uuid]
     assert uuids(status=["new", "error"]) == sorted(
@@ -109,96 +108,96 @@ def test_notification_filters(db):
 
 
 def test_notification_cas_update(db):
-    seg = make_segment()
-    host = make_host(seg)
-    note = make_notification(host)
-    running = api.notification_update(note.notification_uuid,
-                                      {"status": "running"},
-                                      expected_status="new")
+    seg = make_segment(db)
+    host = make_host(db, seg)
+    note = make_notification(db, host)
+    running = db.api.notification_update(note.notification_uuid,
+                                         {"status": "running"},
+                                         expected_status="new")
     assert running.status == "running" and running.updated_at is not None
     with pytest.raises(exception.NotificationStatusConflict) as e:
-        api.notification_update(note.notification_uuid,
-                                {"status": "running"},
-                                expected_status=["new", "error"])
+        db.api.notification_update(note.notification_uuid,
+                                   {"status": "running"},
+                                   expected_status=["new", "error"])
     assert e.value.code == 409
-    assert api.notification_get_by_uuid(
+    assert db.api.notification_get_by_uuid(
         note.notification_uuid).status == "running"
     stamp = running.updated_at
-    renewed = api.notification_update(
+    renewed = db.api.notification_update(
         note.notification_uuid,
         {"updated_at": stamp + datetime.timedelta(seconds=5)},
         expected_updated_at=stamp)
     assert renewed.updated_at == stamp + datetime.timedelta(seconds=5)
     with pytest.raises(exception.NotificationStatusConflict):
-        api.notification_update(
+        db.api.notification_update(
             note.notification_uuid, {"message": "x"},
             expected_updated_at=stamp)
-    done = api.notification_update(note.notification_uuid,
-                                   {"status": "finished", "message": "ok"},
-                                   expected_status="running")
+    done = db.api.notification_update(note.notification_uuid,
+                                      {"status": "finished", "message": "ok"},
+                                      expected_status="running")
     assert (done.status, done.message) == ("finished", "ok")
     with pytest.raises(exception.NotificationNotFound):
-        api.notification_update("missing", {"status": "error"})
+        db.api.notification_update("missing", {"status": "error"})
 
 
 def test_notification_delete_cascades_to_vmoves(db):
-    seg = make_segment()
-    host = make_host(seg)
-    note = make_notification(host)
-    api.vmove_create({"notification_uuid": note.notification_uuid,
-                      "instance_uuid": "i1", "instance_name": "vm1"})
-    api.notification_delete(note.notification_uuid)
-    assert api.vmove_get_all_by_filters(
+    seg = make_segment(db)
+    host = make_host(db, seg)
+    note = make_notification(db, host)
+    db.api.vmove_create({"notification_uuid": note.notification_uuid,
+                         "instance_uuid": "i1", "instance_name": "vm1"})
+    db.api.notification_delete(note.notification_uuid)
+    assert db.api.vmove_get_all_by_filters(
         {"notification_uuid": note.notification_uuid}) == []
     with pytest.raises(exception.NotificationNotFound):
-        api.notification_delete(note.notification_uuid)
+        db.api.notification_delete(note.notification_uuid)
 
 
 # --- vmoves -----------------------------------------------------------------
 
 def test_vmoves(db):
-    seg = make_segment()
-    host = make_host(seg)
-    note = make_notification(host)
-    vm = api.vmove_create({"notification_uuid": note.notification_uuid,
-                           "instance_uuid": "i1", "instance_name": "vm1",
-                           "source_host": "host", "type": "evacuation",
-                           "status": "pending"})
-    api.vmove_create({"notification_uuid": note.notification_uuid,
-                      "instance_uuid": "i2", "instance_name": "vm2",
-                      "type": "evacuation", "status": "pending"})
-    moved = api.vmove_update(vm.uuid, {"status": "succeeded",
-                                       "dest_host": "other",
-                                       "end_time": NOW})
+    seg = make_segment(db)
+    host = make_host(db, seg)
+    note = make_notification(db, host)
+    vm = db.api.vmove_create({"notification_uuid": note.notification_uuid,
+                              "instance_uuid": "i1", "instance_name": "vm1",
+                              "source_host": "host", "type": "evacuation",
+                              "status": "pending"})
+    db.api.vmove_create({"notification_uuid": note.notification_uuid,
+                         "instance_uuid": "i2", "instance_name": "vm2",
+                         "type": "evacuation", "status": "pending"})
+    moved = db.api.vmove_update(vm.uuid, {"status": "succeeded",
+                                          "dest_host": "other",
+                                          "end_time": NOW})
     assert moved.status == "succeeded" and moved.updated_at is not None
-    got = api.vmove_get_by_uuid(vm.uuid, note.notification_uuid)
+    got = db.api.vmove_get_by_uuid(vm.uuid, note.notification_uuid)
     assert (got.dest_host, got.end_time) == ("other", NOW)
     with pytest.raises(exception.VMoveNotFound) as e:
-        api.vmove_get_by_uuid(vm.uuid, "other")
+        db.api.vmove_get_by_uuid(vm.uuid, "other")
     assert str(e.value) == "No vm move with id %s." % vm.uuid
-    assert [v.instance_name for v in api.vmove_get_all_by_filters(
+    assert [v.instance_name for v in db.api.vmove_get_all_by_filters(
         {"notification_uuid": note.notification_uuid, "status": "pending"})
     ] == ["vm2"]
-    assert len(api.vmove_get_all_by_filters(
+    assert len(db.api.vmove_get_all_by_filters(
         {"type": "evacuation"}, sort_keys=["instance_name"],
         sort_dirs=["asc"], limit=1)) == 1
     with pytest.raises(exception.VMoveNotFound):
-        api.vmove_update("missing", {"status": "failed"})
+        db.api.vmove_update("missing", {"status": "failed"})
 
 
 def test_vmove_update_each_is_one_transaction(db):
-    note = make_notification(make_host(make_segment()))
+    note = make_notification(db, make_host(db, make_segment(db)))
     base = {"notification_uuid": note.notification_uuid,
             "type": "evacuation", "status": "ongoing"}
-    one, two = api.vmove_create_many(
+    one, two = db.api.vmove_create_many(
         [dict(base, instance_uuid="i%d" % n, instance_name="vm%d" % n)
          for n in range(2)])
-    api.vmove_update_each([
+    db.api.vmove_update_each([
         (one.uuid, {"status": "succeeded", "dest_host": "h2",
                     "end_time": NOW}),
         (two.uuid, {"status": "failed", "message": "No valid host"}),
     ])
-    got = {v.uuid: v for v in api.vmove_get_all_by_filters(
+    got = {v.uuid: v for v in db.api.vmove_get_all_by_filters(
         {"notification_uuid": note.notification_uuid})}
     assert (got[one.uuid].status, got[one.uuid].dest_host,
             got[one.uuid].end_time) == ("succeeded", "h2", NOW)
@@ -206,43 +205,43 @@ def test_vmove_update_each_is_one_transaction(db):
         "failed", "No valid host")
     # All or nothing: an unknown uuid changes none of them.
     with pytest.raises(exception.VMoveNotFound):
-        api.vmove_update_each([(one.uuid, {"status": "failed"}),
-                               ("missing", {"status": "failed"})])
-    assert api.vmove_get_by_uuid(one.uuid).status == "succeeded"
-    api.vmove_update_each([])
+        db.api.vmove_update_each([(one.uuid, {"status": "failed"}),
+                                  ("missing", {"status": "failed"})])
+    assert db.api.vmove_get_by_uuid(one.uuid).status == "succeeded"
+    db.api.vmove_update_each([])
 
 
 def test_vmove_bulk_create_and_update(db):
-    seg = make_segment()
-    host = make_host(seg)
-    note = make_notification(host)
-    other = make_notification(make_host(seg, name="host2"))
+    seg = make_segment(db)
+    host = make_host(db, seg)
+    note = make_notification(db, host)
+    other = make_notification(db, make_host(db, seg, name="host2"))
     base = {"notification_uuid": note.notification_uuid,
             "type": "evacuation", "status": "pending"}
-    created = api.vmove_create_many(
+    created = db.api.vmove_create_many(
         [dict(base, instance_uuid="i%d" % n, instance_name="vm%d" % n)
          for n in range(3)])
     assert [v.instance_uuid for v in created] == ["i0", "i1", "i2"]
     assert len({v.uuid for v in created}) == 3
-    assert api.vmove_create_many([]) == []
-    foreign = api.vmove_create(dict(
+    assert db.api.vmove_create_many([]) == []
+    foreign = db.api.vmove_create(dict(
         base, notification_uuid=other.notification_uuid, instance_uuid="x",
         instance_name="x"))
     uuids = [created[0].uuid, created[2].uuid]
-    changed = api.vmove_update_many(
+    changed = db.api.vmove_update_many(
         uuids + [created[1].uuid.upper(), "missing"],
         {"status": "ongoing", "start_time": NOW})
     assert changed == 2
-    got = {v.instance_uuid: v for v in api.vmove_get_all_by_filters(
+    got = {v.instance_uuid: v for v in db.api.vmove_get_all_by_filters(
         {"notification_uuid": note.notification_uuid})}
     assert {k: v.status for k, v in got.items()} == {
         "i0": "ongoing", "i1": "pending", "i2": "ongoing"}
     assert got["i0"].start_time == NOW and got["i0"].updated_at is not None
-    assert api.vmove_get_by_uuid(foreign.uuid).status == "pending"
-    assert api.vmove_update_many([], {"status": "failed"}) == 0
+    assert db.api.vmove_get_by_uuid(foreign.uuid).status == "pending"
+    assert db.api.vmove_update_many([], {"status": "failed"}) == 0
     with pytest.raises(ValueError):
-        api.vmove_update_many(uuids, {"bogus": 1})
+        db.api.vmove_update_many(uuids, {"bogus": 1})
     with pytest.raises(ValueError):
-        api.vmove_create_many([dict(base, bogus=1)])
-    assert len(api.vmove_get_all_by_filters(
+        db.api.vmove_create_many([dict(base, bogus=1)])
+    assert len(db.api.vmove_get_all_by_filters(
         {"notification_uuid": note.notification_uuid})) == 3

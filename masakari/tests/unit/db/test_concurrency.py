@@ -17,7 +17,6 @@ import concurrent.futures
 import datetime
 import threading
 
-from masakari.db import api
 from masakari import exception
 
 WHEN = datetime.datetime(2026, 11, 22, 4, 0, 0)
@@ -29,12 +28,12 @@ def _values(host_uuid):
             "generated_time": WHEN, "payload": {"event": "STOPPED"}}
 
 
-def _seed():
-    seg = api.failover_segment_create({"name": "seg", "service_type": "C",
-                                       "recovery_method": "auto"})
-    return api.host_create({"name": "h1", "type": "C",
-                            "control_attributes": "x",
-                            "failover_segment_id": seg.uuid})
+def _seed(db):
+    seg = db.api.failover_segment_create({"name": "seg", "service_type": "C",
+                                          "recovery_method": "auto"})
+    return db.api.host_create({"name": "h1", "type": "C",
+                               "control_attributes": "x",
+                               "failover_segment_id": seg.uuid})
 
 
 def _outcomes(results):
@@ -45,13 +44,14 @@ def _outcomes(results):
 
 
 def test_duplicate_check_threads(db):
-    host = _seed()
+    host = _seed(db)
     barrier = threading.Barrier(WORKERS, timeout=30)
 
     def attempt(_):
         barrier.wait()
         try:
-            api.notification_create(_values(host.uuid), duplicate_window=180)
+            db.api.notification_create(
+                _values(host.uuid), duplicate_window=180)
             return "created"
         except exception.DuplicateNotification:
             return "duplicate"
@@ -59,37 +59,37 @@ def test_duplicate_check_threads(db):
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         results = list(pool.map(attempt, range(WORKERS)))
     assert _outcomes(results) == (1, WORKERS - 1)
-    assert len(api.notification_get_all_by_filters()) == 1
+    assert len(db.api.notification_get_all_by_filters()) == 1
 
 
 def test_concurrent_status_writes(db):
-    host = _seed()
-    notes = [api.notification_create(dict(
+    host = _seed(db)
+    notes = [db.api.notification_create(dict(
         _values(host.uuid), payload={"n": i})) for i in range(WORKERS)]
     barrier = threading.Barrier(WORKERS, timeout=30)
 
     def run(note):
         barrier.wait()
         for status in ("running", "error", "running", "finished"):
-            api.notification_update(note.notification_uuid,
-                                    {"status": status})
-        return api.notification_get_by_uuid(note.notification_uuid).status
+            db.api.notification_update(note.notification_uuid,
+                                       {"status": status})
+        return db.api.notification_get_by_uuid(note.notification_uuid).status
 
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         assert list(pool.map(run, notes)) == ["finished"] * WORKERS
 
 
 def test_compare_and_set_has_one_winner(db):
-    host = _seed()
-    note = api.notification_create(_values(host.uuid))
+    host = _seed(db)
+    note = db.api.notification_create(_values(host.uuid))
     barrier = threading.Barrier(WORKERS, timeout=30)
 
     def claim(_):
         barrier.wait()
         try:
-            api.notification_update(note.notification_uuid,
-                                    {"status": "running"},
-                                    expected_status="new")
+            db.api.notification_update(note.notification_uuid,
+                                       {"status": "running"},
+                                       expected_status="new")
             return True
         except exception.NotificationStatusConflict:
             return False

@@ -16,7 +16,6 @@ import datetime
 import pytest
 import sqlalchemy as sa
 
-from masakari.db import api
 from masakari.db import purge
 
 NOW = datetime.datetime(2026, 11, 22, 4, 0, 0)
@@ -53,31 +52,31 @@ def _run(db, age=30, max_rows=-1):
         engine.dispose()
 
 
-def _segment(name):
-    return api.failover_segment_create({"name": name, "service_type": "C",
-                                        "recovery_method": "auto"})
+def _segment(db, name):
+    return db.api.failover_segment_create({"name": name, "service_type": "C",
+                                           "recovery_method": "auto"})
 
 
-def _host(seg, name):
-    return api.host_create({"name": name, "type": "C",
-                            "control_attributes": "x",
-                            "failover_segment_id": seg.uuid})
+def _host(db, seg, name):
+    return db.api.host_create({"name": name, "type": "C",
+                               "control_attributes": "x",
+                               "failover_segment_id": seg.uuid})
 
 
-def _note(host, **kw):
+def _note(db, host, **kw):
     values = {"type": "VM", "source_host_uuid": host.uuid,
               "generated_time": NOW, "payload": kw.pop("payload", {})}
-    return api.notification_create(values)
+    return db.api.notification_create(values)
 
 
 def test_purge_rules(db):
-    old_seg, new_seg, live_seg = (_segment("old"), _segment("new"),
-                                  _segment("live"))
-    old_host = _host(old_seg, "h-old")
-    new_host = _host(new_seg, "h-new")
-    live_host = _host(live_seg, "h-live")
-    api.failover_segment_delete(old_seg.uuid)
-    api.failover_segment_delete(new_seg.uuid)
+    old_seg, new_seg, live_seg = (_segment(db, "old"), _segment(db, "new"),
+                                  _segment(db, "live"))
+    old_host = _host(db, old_seg, "h-old")
+    new_host = _host(db, new_seg, "h-new")
+    live_host = _host(db, live_seg, "h-live")
+    db.api.failover_segment_delete(old_seg.uuid)
+    db.api.failover_segment_delete(new_seg.uuid)
     _set(db, "failover_segments", old_seg.id, deleted_at=OLD)
     _set(db, "hosts", old_host.id, deleted_at=OLD)
     _set(db, "failover_segments", new_seg.id, deleted_at=RECENT)
@@ -92,16 +91,16 @@ def test_purge_rules(db):
             ("old-running", "running", OLD, False),
             ("recent-finished", "finished", RECENT, False),
             ("null-updated", "finished", None, False)]:
-        note = _note(live_host, payload={"n": name})
-        api.notification_update(note.notification_uuid, {"status": status})
+        note = _note(db, live_host, payload={"n": name})
+        db.api.notification_update(note.notification_uuid, {"status": status})
         if delete:
-            api.notification_delete(note.notification_uuid)
+            db.api.notification_delete(note.notification_uuid)
         _set(db, "notifications", note.id, updated_at=updated)
         notes[name] = note.id
-    vm_old = api.vmove_create({"notification_uuid": "n", "instance_uuid": "i",
-                               "instance_name": "a"})
-    vm_live = api.vmove_create({"notification_uuid": "n",
-                                "instance_uuid": "i", "instance_name": "b"})
+    vm_old = db.api.vmove_create({"notification_uuid": "n", "instance_uuid": "i",
+                                  "instance_name": "a"})
+    vm_live = db.api.vmove_create({"notification_uuid": "n",
+                                   "instance_uuid": "i", "instance_name": "b"})
     _set(db, "vmoves", vm_old.id, deleted=vm_old.id, deleted_at=OLD)
 
     assert _run(db) == 6
@@ -116,9 +115,9 @@ def test_purge_rules(db):
 
 
 def test_parent_kept_while_a_child_row_remains(db):
-    seg = _segment("s")
-    host = _host(seg, "h")
-    api.failover_segment_delete(seg.uuid)
+    seg = _segment(db, "s")
+    host = _host(db, seg, "h")
+    db.api.failover_segment_delete(seg.uuid)
     _set(db, "failover_segments", seg.id, deleted_at=OLD)
     _set(db, "hosts", host.id, deleted_at=RECENT)
     assert _run(db) == 0
@@ -126,9 +125,9 @@ def test_parent_kept_while_a_child_row_remains(db):
 
 
 def test_max_rows_caps_the_total(db):
-    segs = [_segment("s%d" % i) for i in range(5)]
+    segs = [_segment(db, "s%d" % i) for i in range(5)]
     for seg in segs:
-        api.failover_segment_delete(seg.uuid)
+        db.api.failover_segment_delete(seg.uuid)
         _set(db, "failover_segments", seg.id, deleted_at=OLD)
     assert _run(db, max_rows=2) == 2
     assert len(_ids(db, "failover_segments")) == 3
@@ -137,10 +136,10 @@ def test_max_rows_caps_the_total(db):
 
 
 def test_api_wrapper(db):
-    seg = _segment("s")
-    api.failover_segment_delete(seg.uuid)
+    seg = _segment(db, "s")
+    db.api.failover_segment_delete(seg.uuid)
     _set(db, "failover_segments", seg.id, deleted_at=OLD)
-    assert api.purge_deleted_rows(30, -1) == 1
+    assert db.api.purge_deleted_rows(30, -1) == 1
 
 
 @pytest.mark.parametrize("age,max_rows", [(-1, -1), (1, 0), (1, -5)])

@@ -14,7 +14,6 @@ them, and a host its segment (on every backend)."""
 
 import datetime
 
-from masakari.db import api
 from masakari.db import models
 from masakari.db import records
 
@@ -25,20 +24,20 @@ FK_OFF = {
 }
 
 
-def _seed():
-    seg = api.failover_segment_create({
+def _seed(db):
+    seg = db.api.failover_segment_create({
         "name": "seg", "service_type": "COMPUTE",
         "recovery_method": "reserved_host", "description": "d"})
-    host = api.host_create({"name": "h", "type": "COMPUTE",
-                            "control_attributes": "SSH", "reserved": True,
-                            "failover_segment_id": seg.uuid})
+    host = db.api.host_create({"name": "h", "type": "COMPUTE",
+                               "control_attributes": "SSH", "reserved": True,
+                               "failover_segment_id": seg.uuid})
     return seg, host
 
 
 def test_records_carry_every_column_with_python_types(db):
-    seg, host = _seed()
-    listed = api.failover_segment_get_all_by_filters()
-    got = api.failover_segment_get_by_uuid(seg.uuid)
+    seg, host = _seed(db)
+    listed = db.api.failover_segment_get_all_by_filters()
+    got = db.api.failover_segment_get_by_uuid(seg.uuid)
     for record in (listed[0], got):
         assert isinstance(record, records.Record)
         assert record.as_dict() == seg.as_dict()
@@ -52,10 +51,10 @@ def test_records_carry_every_column_with_python_types(db):
 
 
 def test_host_records_bring_their_segment(db):
-    seg, host = _seed()
-    for record in (api.host_get_all_by_filters()[0],
-                   api.host_get_by_uuid(host.uuid),
-                   api.host_get_by_name("h")):
+    seg, host = _seed(db)
+    for record in (db.api.host_get_all_by_filters()[0],
+                   db.api.host_get_by_uuid(host.uuid),
+                   db.api.host_get_by_name("h")):
         assert record.as_dict() == host.as_dict()
         assert record.reserved is True and record.on_maintenance is False
         assert record.failover_segment.as_dict() == seg.as_dict()
@@ -63,8 +62,8 @@ def test_host_records_bring_their_segment(db):
 
 
 def test_host_of_a_missing_segment_has_none(db):
-    seg, host = _seed()
-    engine = api.get_engine()
+    seg, host = _seed(db)
+    engine = db.api.get_engine()
     with engine.begin() as conn:
         # Switch the foreign key check off for this one orphaning update.
         conn.exec_driver_sql(FK_OFF.get(engine.dialect.name, "SELECT 1"))
@@ -72,12 +71,12 @@ def test_host_of_a_missing_segment_has_none(db):
             failover_segment_id="0" * 36))
         if engine.dialect.name == "mysql":  # a session setting
             conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
-    assert api.host_get_by_uuid(host.uuid).failover_segment is None
+    assert db.api.host_get_by_uuid(host.uuid).failover_segment is None
 
 
 def test_records_are_detached_values(db):
-    seg, _ = _seed()
-    record = api.failover_segment_get_by_uuid(seg.uuid)
+    seg, _ = _seed(db)
+    record = db.api.failover_segment_get_by_uuid(seg.uuid)
     record.name = "changed locally"
-    assert api.failover_segment_get_by_uuid(seg.uuid).name == "seg"
+    assert db.api.failover_segment_get_by_uuid(seg.uuid).name == "seg"
     assert seg.uuid in repr(record)

@@ -23,12 +23,17 @@ from masakari.db import session as db_session
 
 
 @pytest.fixture
-def sqlite_file(tmp_path):
+def database(tmp_path):
     url = f"sqlite:///{tmp_path}/session.db"
     migration.db_sync(url=url, taskflow_connection=None)
-    api.configure(url)
-    yield str(tmp_path / "session.db")
-    api.dispose()
+    database = db_session.Database(url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_file(tmp_path, database):
+    return str(tmp_path / "session.db")
 
 
 def _can_write(path):
@@ -45,35 +50,36 @@ def _can_write(path):
         other.close()
 
 
-def test_writer_takes_the_lock_at_begin(sqlite_file):
-    with db_session.writer() as session:
+def test_writer_takes_the_lock_at_begin(sqlite_file, database):
+    with database.writer() as session:
         session.execute(sa.text("SELECT 1"))
         assert not _can_write(sqlite_file)
     assert _can_write(sqlite_file)
 
 
-def test_reader_does_not_block_writers(sqlite_file):
-    with db_session.reader() as session:
+def test_reader_does_not_block_writers(sqlite_file, database):
+    with database.reader() as session:
         session.execute(sa.text("SELECT 1"))
         assert _can_write(sqlite_file)
 
 
-def test_only_one_begin_listener(sqlite_file):
-    engine = db_session.get_engine()
+def test_only_one_begin_listener(database):
+    engine = database.get_engine()
     names = [getattr(fn, "__name__", "") for fn in engine.dispatch.begin]
     assert db_session.OSLO_DB_BEGIN_LISTENER not in names
     statements = []
     sa.event.listen(engine, "before_cursor_execute",
                     lambda *args: statements.append(args[2]))
-    api.failover_segment_create({"name": "s", "service_type": "COMPUTE",
-                                 "recovery_method": "auto"})
-    api.failover_segment_get_all_by_filters()
+    db = api.DBAPI(database)
+    db.failover_segment_create({"name": "s", "service_type": "COMPUTE",
+                                "recovery_method": "auto"})
+    db.failover_segment_get_all_by_filters()
     assert not [s for s in statements if s.strip().upper().startswith(
         "BEGIN")]
 
 
-def test_lock_error_at_begin_is_an_sqlalchemy_error(sqlite_file):
-    engine = db_session.get_engine()
+def test_lock_error_at_begin_is_an_sqlalchemy_error(sqlite_file, database):
+    engine = database.get_engine()
     blocker = sqlite3.connect(sqlite_file, isolation_level=None)
     try:
         with engine.connect() as conn:
@@ -81,12 +87,12 @@ def test_lock_error_at_begin_is_an_sqlalchemy_error(sqlite_file):
                 "PRAGMA busy_timeout = 0")
             conn.rollback()
             blocker.execute("BEGIN IMMEDIATE")
-            token = db_session._immediate.set(True)
+            token = database._immediate.set(True)
             try:
                 with pytest.raises(sa.exc.OperationalError) as caught:
                     conn.execute(sa.text("SELECT 1"))
             finally:
-                db_session._immediate.reset(token)
+                database._immediate.reset(token)
             assert db_session._is_locked(caught.value)
     finally:
         if blocker.in_transaction:

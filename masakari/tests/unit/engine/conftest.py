@@ -15,6 +15,7 @@ from oslo_config import cfg
 
 from masakari import conf as masakari_conf
 from masakari.testing import clock_fakes
+from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
 from masakari.tests.unit.engine import fakes
 
 

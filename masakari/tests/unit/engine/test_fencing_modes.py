@@ -26,10 +26,8 @@ import textwrap
 import pytest
 import yaml
 
-from masakari.db import api as db_api
 from masakari.engine import app as app_mod
 from masakari.engine.fencing import fencer as fencer_mod
-from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
 from masakari.tests.unit.engine import fakes
 from masakari.tests.unit.engine import sim as simhelp
 
@@ -107,12 +105,12 @@ def make_fencer(tmp_path, agent, cloud, monkeypatch):
 
 
 @pytest.fixture
-def run(conf, cloud, db):  # noqa: F811
+def run(conf, cloud, db):
     conf.set_override("wait_period_after_evacuation", 30)
     conf.set_override("wait_period_after_service_update", 40)
-    segment = db_api.failover_segment_create({
+    segment = db.api.failover_segment_create({
         "name": "seg", "service_type": "COMPUTE", "recovery_method": "auto"})
-    hosts = {name: db_api.host_create({
+    hosts = {name: db.api.host_create({
         "name": name, "type": "COMPUTE", "control_attributes": "SSH",
         "failover_segment_id": segment.uuid}) for name in
         ("h1", "h2", "h3", "h4")}
@@ -120,16 +118,16 @@ def run(conf, cloud, db):  # noqa: F811
 
     def run(payload, fencer=None, host="h1"):
         mgr = fakes.make_manager(
-            conf, driver=simhelp.driver(conf, cloud), db=db_api,
+            conf, driver=simhelp.driver(conf, cloud), db=db.api,
             clock=simhelp.SimEngineClock(cloud.clock),
             emit=lambda *a, **k: None, fencer=fencer)
         managers.append(mgr)
-        note = db_api.notification_create({
+        note = db.api.notification_create({
             "type": "COMPUTE_HOST", "source_host_uuid": hosts[host].uuid,
             "failover_segment_uuid": segment.uuid, "status": "new", "generated_time": datetime.datetime(2026, 1, 1),
             "payload": payload})
         status = mgr.process(Ctx(), note.notification_uuid)
-        row = db_api.notification_get_by_uuid(note.notification_uuid)
+        row = db.api.notification_get_by_uuid(note.notification_uuid)
         details = mgr.get_notification_recovery_workflow_details(
             Ctx(), note.notification_uuid)
         messages = [d["message"] for task in details

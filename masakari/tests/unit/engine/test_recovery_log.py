@@ -16,8 +16,6 @@ progress details upstream's dashboards look for."""
 import logging
 import re
 
-from masakari.db import api as db_api
-from masakari.tests.fixtures.database import db, db_backend  # noqa: F401
 from masakari.tests.unit.engine.test_manager import (  # noqa: F401
     Ctx, cloud, events, make_notification, make_segment, manager)
 
@@ -27,12 +25,12 @@ def _lines(caplog):
             if r.levelno >= logging.INFO and r.name.startswith("masakari")]
 
 
-def test_host_recovery_log_tells_the_story(manager, cloud, conf,  # noqa: F811
+def test_host_recovery_log_tells_the_story(db, manager, cloud, conf,  # noqa: F811
                                            clock, caplog):
     conf.set_override("host", "engine-a")
-    _, hosts = make_segment()
+    _, hosts = make_segment(db)
     sid = cloud.add_server("h1")
-    note = make_notification(hosts["h1"], created_at=clock.utcnow())
+    note = make_notification(db, hosts["h1"], created_at=clock.utcnow())
     clock.advance(3)
     uuid = note.notification_uuid
     with caplog.at_level(logging.INFO, logger="masakari"):
@@ -61,11 +59,11 @@ def test_host_recovery_log_tells_the_story(manager, cloud, conf,  # noqa: F811
     assert took and float(took.group(1)) >= 5.0   # 3 s waiting + 2 s rebuild
 
 
-def test_prepare_progress_details_match_upstream(manager, cloud):  # noqa: F811
-    _, hosts = make_segment()
+def test_prepare_progress_details_match_upstream(db, manager, cloud):  # noqa: F811
+    _, hosts = make_segment(db)
     cloud.add_server("h1")
     cloud.add_server("h1", ha=False)
-    note = make_notification(hosts["h1"])
+    note = make_notification(db, hosts["h1"])
     manager.process(Ctx(), note.notification_uuid)
     details = manager.get_notification_recovery_workflow_details(
         Ctx(), note.notification_uuid)
@@ -76,4 +74,4 @@ def test_prepare_progress_details_match_upstream(manager, cloud):  # noqa: F811
         "Preparing instances for evacuation",
         "Total instances running on failed host 'h1' is 2",
     ]
-    assert db_api.host_get_by_name("h1").on_maintenance is True
+    assert db.api.host_get_by_name("h1").on_maintenance is True

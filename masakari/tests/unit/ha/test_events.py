@@ -144,8 +144,8 @@ def test_duplicate_notification_emits_nothing(client, sent):
     assert len(sent) == count
 
 
-def test_failed_notification_insert_emits_error(client, sent, monkeypatch):
-    from masakari.ha import notifications as ha_notifications
+def test_failed_notification_insert_emits_error(client, sent, database,
+                                                monkeypatch):
     uuid = client.post('/v1/segments', SEGMENT).json['segment']['uuid']
     client.post(f'/v1/segments/{uuid}/hosts', {'host': {
         'name': 'host1', 'type': 'C', 'control_attributes': ''}})
@@ -153,7 +153,7 @@ def test_failed_notification_insert_emits_error(client, sent, monkeypatch):
     def broken(values, duplicate_window=None):
         raise RuntimeError('database went away')
 
-    monkeypatch.setattr(ha_notifications.db, 'notification_create', broken)
+    monkeypatch.setattr(database, 'notification_create', broken)
     resp = client.post('/v1/notifications', {'notification': {
         'type': 'PROCESS', 'hostname': 'host1',
         'generated_time': '2026-01-01T00:00:00',

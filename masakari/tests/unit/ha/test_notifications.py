@@ -17,7 +17,6 @@ import threading
 
 import pytest
 
-from masakari.db import api as db
 from masakari import exception
 from masakari.ha import notifications as ha
 from masakari.tests.unit.api import fakes
@@ -27,11 +26,11 @@ PAYLOAD = {'event': 'STOPPED', 'host_status': 'NORMAL'}
 
 @pytest.fixture
 def host(conf, database):
-    seg = db.failover_segment_create({'name': 's', 'service_type': 'C',
-                                      'recovery_method': 'auto'})
-    return db.host_create({'name': 'host1', 'type': 'C',
-                           'control_attributes': '',
-                           'failover_segment_id': seg.uuid})
+    seg = database.failover_segment_create({'name': 's', 'service_type': 'C',
+                                            'recovery_method': 'auto'})
+    return database.host_create({'name': 'host1', 'type': 'C',
+                                 'control_attributes': '',
+                                 'failover_segment_id': seg.uuid})
 
 
 def data(**kw):
@@ -42,35 +41,35 @@ def data(**kw):
     return values
 
 
-def make_intake(conf, **kw):
+def make_intake(conf, database, **kw):
     sleeps = []
     engine = fakes.FakeEngineAPI()
-    intake = ha.Intake(conf=conf, engine_api=engine, sleep=sleeps.append,
+    intake = ha.Intake(conf=conf, db=database, engine_api=engine, sleep=sleeps.append,
                        rand=lambda low, high: high / 2, **kw)
     return intake, engine, sleeps
 
 
-def test_no_delay_by_default(conf, host):
-    intake, engine, sleeps = make_intake(conf)
+def test_no_delay_by_default(database, conf, host):
+    intake, engine, sleeps = make_intake(conf, database)
     n = intake.create(None, data())
     assert sleeps == []
     assert engine.casts == [n.notification_uuid]
     assert n.failover_segment_uuid == host.failover_segment_id
 
 
-def test_operator_delay_still_applies(conf, host):
+def test_operator_delay_still_applies(database, conf, host):
     conf.set_override('notification_delay_max', 4)
-    intake, engine, sleeps = make_intake(conf)
+    intake, engine, sleeps = make_intake(conf, database)
     intake.create(None, data())
     assert sleeps == [2.0]
 
 
-def test_delay_skipped_with_coordination(conf, host, tmp_path):
+def test_delay_skipped_with_coordination(database, conf, host, tmp_path):
     conf.set_override('notification_delay_max', 4)
     conf.set_override('backend_url', f'file://{tmp_path}',
                       group='coordination')
     try:
-        intake, engine, sleeps = make_intake(conf)
+        intake, engine, sleeps = make_intake(conf, database)
         intake.create(None, data())
         assert sleeps == []
         assert len(engine.casts) == 1
@@ -81,28 +80,28 @@ def test_delay_skipped_with_coordination(conf, host, tmp_path):
         conf.clear_override('backend_url', group='coordination')
 
 
-def test_row_committed_before_cast(conf, host):
+def test_row_committed_before_cast(database, conf, host):
     seen = []
 
     class Engine(fakes.FakeEngineAPI):
         def process_notification(self, context, notification_uuid):
-            seen.append(db.notification_get_by_uuid(notification_uuid).status)
+            seen.append(database.notification_get_by_uuid(notification_uuid).status)
 
-    intake = ha.Intake(conf=conf, engine_api=Engine())
+    intake = ha.Intake(conf=conf, db=database, engine_api=Engine())
     intake.create(None, data())
     assert seen == ['new']
 
 
-def test_cast_failure_keeps_row(conf, host, caplog):
-    intake, engine, _ = make_intake(conf)
+def test_cast_failure_keeps_row(database, conf, host, caplog):
+    intake, engine, _ = make_intake(conf, database)
     engine.cast_error = RuntimeError('broker down')
     n = intake.create(None, data())
-    assert db.notification_get_by_uuid(n.notification_uuid).status == 'new'
+    assert database.notification_get_by_uuid(n.notification_uuid).status == 'new'
     assert 'periodic task will pick it up' in caplog.text
 
 
-def test_concurrent_duplicates_accept_exactly_one(conf, host):
-    intake, engine, _ = make_intake(conf)
+def test_concurrent_duplicates_accept_exactly_one(database, conf, host):
+    intake, engine, _ = make_intake(conf, database)
     results = []
     barrier = threading.Barrier(6)
 
@@ -120,15 +119,15 @@ def test_concurrent_duplicates_accept_exactly_one(conf, host):
     for t in threads:
         t.join(timeout=30)
     assert sorted(results) == ['dup'] * 5 + ['ok']
-    assert len(db.notification_get_all_by_filters()) == 1
+    assert len(database.notification_get_all_by_filters()) == 1
 
 
-def test_unknown_host_and_maintenance(conf, host):
-    intake, engine, _ = make_intake(conf)
+def test_unknown_host_and_maintenance(database, conf, host):
+    intake, engine, _ = make_intake(conf, database)
     with pytest.raises(exception.InvalidInput) as exc:
         intake.create(None, data(hostname='nope'))
     assert str(exc.value) == 'Host with name nope could not be found.'
-    db.host_update(host.uuid, {'on_maintenance': True})
+    database.host_update(host.uuid, {'on_maintenance': True})
     with pytest.raises(exception.HostOnMaintenanceError):
         intake.create(None, data(type='VM'))
     assert engine.casts == []
@@ -140,7 +139,7 @@ def test_default_engine_api_is_rpc_client(conf):
     conf.set_override('transport_url', 'fake://')
     try:
         from masakari.engine import rpcapi
-        intake = ha.Intake(conf=conf)
+        intake = ha.Intake(conf=conf, db=None)
         assert isinstance(intake.engine_api, rpcapi.EngineAPI)
     finally:
         conf.clear_override('transport_url')

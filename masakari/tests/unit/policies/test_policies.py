@@ -162,11 +162,12 @@ def test_keystone_pipeline_rejects_missing_token(conf, database, engine_api,
                                                  nova):
     from keystonemiddleware import auth_token  # noqa: F401 - registers opts
 
+    from masakari.api import appctx
     from masakari.api import loader
     conf.set_override('auth_strategy', 'keystone')
     conf.set_override('www_authenticate_uri', 'http://127.0.0.1:5000/v3',
                       group='keystone_authtoken')
-    app = loader.load_app(conf)
+    app = loader.load_app(appctx.AppContext(conf, db=database))
     try:
         resp = fakes.Client(app, headers={}).get('/v1/segments')
     finally:
@@ -200,9 +201,10 @@ def test_incomplete_keystone_authtoken_is_a_503_not_a_500(
     cannot authenticate anyone. Upstream answered 500 with a traceback."""
     from keystonemiddleware import auth_token  # noqa: F401 - registers opts
 
+    from masakari.api import appctx
     from masakari.api import loader
     conf.set_override('auth_strategy', 'keystone')
-    app = loader.load_app(conf)
+    app = loader.load_app(appctx.AppContext(conf, db=database))
     for headers in ({}, {'X-Auth-Token': 'some-token'}):
         resp = fakes.Client(app, headers=headers).get('/v1/segments')
         assert resp.fault() == (

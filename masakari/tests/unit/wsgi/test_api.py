@@ -14,10 +14,10 @@
 
 import os
 
+import sqlalchemy as sa
 import webob
 
 from masakari import conf as masakari_conf
-from masakari.db import api as db_api
 from masakari.db import models
 from masakari.wsgi import api as wsgi_api
 
@@ -27,9 +27,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
 
 def test_application_reads_config_lazily(tmp_path, monkeypatch):
     url = f'sqlite:///{tmp_path}/w.sqlite'
-    db_api.configure(url)
-    models.Base.metadata.create_all(db_api.get_engine())
-    db_api.dispose()
+    engine = sa.create_engine(url)
+    models.Base.metadata.create_all(engine)
+    engine.dispose()
     config = tmp_path / 'masakari.conf'
     config.write_text(
         '[DEFAULT]\nauth_strategy = noauth2\n'
@@ -46,7 +46,6 @@ def test_application_reads_config_lazily(tmp_path, monkeypatch):
         webob.Request.blank('/').get_response(application)
         assert application.get() is first
     finally:
-        db_api.dispose()
         masakari_conf.CONF.reset()
 
 

@@ -22,7 +22,6 @@ import textwrap
 import pytest
 
 from masakari.common import coordination
-from masakari.db import advisory_lock
 from masakari.engine.drivers.taskflow import reserved_hosts
 from masakari.tests.unit.engine.drivers.taskflow import \
     test_reserved_host_race as race
@@ -46,7 +45,7 @@ HOLDERS = {
     "database": textwrap.dedent("""
         import sys
         from masakari.db import advisory_lock
-        lock = advisory_lock.database_lock(sys.argv[2], sys.argv[1])
+        lock = advisory_lock.DatabaseLocks(sys.argv[1]).lock(sys.argv[2])
         assert lock.acquire(blocking=False)
         print("held", flush=True)
         sys.stdin.readline()
@@ -90,7 +89,6 @@ def coordinated(request, conf, tmp_path):
         url = f"sqlite:///{tmp_path}/masakari.sqlite"
         conf.set_override("connection", url, group="database")
     yield request.param, url
-    advisory_lock.dispose()
     conf.clear_override("backend_url", group="coordination")
     conf.clear_override("connection", group="database")
 
@@ -147,3 +145,4 @@ def test_engine_lock_falls_back_to_the_database(conf, tmp_path):
     lock.release()
     conf.set_override("use_database_locks", False, group="coordination")
     assert shared.engine_lock("anything") is None
+    shared.stop()
