@@ -208,18 +208,36 @@ class RabbitMQ(Server):
         self.node_proc: subprocess.Popen | None = None
 
     def _ctl(self, *args: str, timeout: float = 120) -> None:
-        subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-n",
-                        self.node, *args], env=self.env, check=True,
-                       capture_output=True, timeout=timeout)
+        done = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-n",
+                               self.node, *args], env=self.env,
+                              capture_output=True, text=True,
+                              timeout=timeout)
+        if done.returncode:
+            raise RuntimeError(f"rabbitmqctl {' '.join(args)} failed: "
+                               f"{done.stdout}{done.stderr}")
 
     def start(self, timeout: float = 120) -> None:
         if self.node_proc is None:
             self._popen(["/usr/lib/rabbitmq/bin/rabbitmq-server"],
                         env=self.env)
             self.node_proc = self.proc
-            self._ctl("await_startup", timeout=timeout)
+            command = "await_startup"  # fails until the node registered
         else:
-            self._ctl("start_app", timeout=timeout)
+            command = "start_app"
+        errors: list[str] = []
+
+        def attempt() -> bool:
+            if self.node_proc.poll() is not None:
+                raise RuntimeError(f"rabbitmq exited: {self.log()}")
+            try:
+                self._ctl(command, timeout=timeout)
+                return True
+            except (RuntimeError, subprocess.TimeoutExpired) as err:
+                errors[:] = [str(err)]
+                return False
+        waits.wait_until(attempt, timeout, interval=1,
+                         what=f"rabbitmqctl {command}",
+                         details=lambda: "".join(errors))
 
     def stop(self, timeout: float = 60) -> None:
         if self.node_proc is not None and self.node_proc.poll() is None:
@@ -229,7 +247,7 @@ class RabbitMQ(Server):
         if self.node_proc is not None and self.node_proc.poll() is None:
             try:
                 self._ctl("stop", timeout=60)
-            except (subprocess.SubprocessError, OSError):
+            except (subprocess.SubprocessError, OSError, RuntimeError):
                 pass
             self.proc = self.node_proc
             self.node_proc = None
