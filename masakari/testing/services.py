@@ -259,8 +259,7 @@ class RabbitMQ(Server):
         return f"rabbit://guest:guest@127.0.0.1:{self.port}/"
 
 
-def create_database(server_url: str, name: str) -> str:
-    """An empty database ``name`` on the server; its URL."""
+def _admin(server_url: str, statement: str) -> None:
     import sqlalchemy as sa
 
     engine = sa.create_engine(server_url + ("postgres" if server_url
@@ -269,7 +268,16 @@ def create_database(server_url: str, name: str) -> str:
                               isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+            conn.exec_driver_sql(statement)
     finally:
         engine.dispose()
+
+
+def create_database(server_url: str, name: str) -> str:
+    """An empty database ``name`` on the server; its URL."""
+    _admin(server_url, f"CREATE DATABASE {name}")
     return server_url + name
+
+
+def drop_database(server_url: str, name: str) -> None:
+    _admin(server_url, f"DROP DATABASE IF EXISTS {name}")

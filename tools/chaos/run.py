@@ -21,6 +21,7 @@ Exit status 1 when any scenario lost or duplicated anything.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print each trial")
     args = parser.parse_args(argv)
+    if not args.verbose:
+        # the monitors' notifier logs every failed attempt of an outage
+        logging.getLogger("masakarimonitors").setLevel(logging.CRITICAL)
     failed = 0
     for name in args.scenarios or list(suite.SCENARIOS):
         scenario = suite.SCENARIOS[name]

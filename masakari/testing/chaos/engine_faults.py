@@ -15,17 +15,22 @@ while it holds a reserved host's lock."""
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from typing import Any, Callable
 
 from masakari.testing import chaos
+from masakari.testing import services
 from masakari.testing import waits
 from masakari.testing.deployment import Deployment
 from masakari.testing.deployment import FENCED
 
 Report = Callable[[str], object]
 RESERVED_VMS = 20
+BACKENDS = ("sqlite", "mariadb", "postgresql")
+SERVER_ENV = {"mariadb": "MASAKARI_TEST_MYSQL_URL",
+              "postgresql": "MASAKARI_TEST_POSTGRESQL_URL"}
 
 
 def _quiet(_line: str) -> None:
@@ -196,23 +201,31 @@ def _same_failures_trial(dep: Deployment, sim: Any, tally: chaos.Tally,
 
 
 def reserved_lock_kill(trials: int, seed: int = 0,
-                       db_urls: tuple[str | None, ...] = (None,),
+                       backends: tuple[str, ...] = BACKENDS,
                        report: Report = _quiet) -> chaos.Tally:
     """Two engines; the one recovering a host onto the segment's reserved
     hosts (holding a reserved host's lock) is SIGKILLed, and a second
     host of the segment fails: the other engine finishes both recoveries.
 
-    ``db_urls``: the databases of the trials in turn (None: SQLite, the
-    lock is a flock; MariaDB GET_LOCK and PostgreSQL advisory locks
-    otherwise); each must be an empty database.
+    ``backends``: the databases of the trials in turn: SQLite (the lock
+    is a flock), MariaDB (GET_LOCK) and PostgreSQL (advisory locks), the
+    latter two as new databases on the servers of
+    $MASAKARI_TEST_MYSQL_URL / $MASAKARI_TEST_POSTGRESQL_URL (a backend
+    whose variable is unset is left out).
     """
+    servers = [b for b in backends
+               if b == "sqlite" or os.environ.get(SERVER_ENV[b])]
     rng = random.Random(seed)
     tally = chaos.Tally(
         "engine SIGKILLed while holding a reserved host's lock, a second "
-        "engine running; checked: both notifications finished, evacuate "
-        "calls per VM, VMs active on the reserved host")
+        f"engine running, on {', '.join(servers)} in turn; checked: both "
+        "notifications finished, evacuate calls per VM, VMs active on the "
+        "reserved hosts")
     for trial in range(trials):
-        db_url = db_urls[trial % len(db_urls)]
+        backend = servers[trial % len(servers)]
+        server = os.environ.get(SERVER_ENV.get(backend, ""), "")
+        name = f"masakari_chaos_{os.getpid()}_{trial}"
+        db_url = services.create_database(server, name) if server else None
         # slow rebuilds: the engine is still evacuating onto the reserved
         # host (holding its lock) when it is killed
         with chaos.simulator(scale=2.0) as sim:
@@ -223,6 +236,8 @@ def reserved_lock_kill(trials: int, seed: int = 0,
                 good = _reserved_trial(dep, sim, tally, rng, trial, report)
             finally:
                 dep.stop(print_logs=not good)
+                if server:
+                    services.drop_database(server, name)
     return tally
 
 
