@@ -153,6 +153,8 @@ def nova(lay: Layout, service: str, host: str | None = None) -> str:
         "oslo_messaging_notifications": {"driver": "noop"},
         "vnc": {"enabled": False},
         "cinder": {"os_region_name": REGION},
+        # Benchmarks boot dozens of servers in one project.
+        "quota": {"instances": -1, "cores": -1, "ram": -1},
     }
     return render(sections)
 
