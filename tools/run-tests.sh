@@ -12,6 +12,14 @@
 #   PYTEST_ADDOPTS       extra pytest arguments
 #   PYTEST_WORKERS       pytest-xdist workers (default 2; 0 = no xdist)
 #   MASAKARI_TEST_SKIP_SERVICES=1  do not start the real services (SQLite only)
+#   MASAKARI_TEST_OPENSTACK=0      skip the real OpenStack tier (default: run
+#                                  it unless the services are skipped)
+#   MASAKARI_TEST_OPENSTACK_ARGS   pytest arguments of that tier
+#
+# The real OpenStack tier (masakari/tests/functional/real) runs as a phase
+# of its own after the main run: it installs a real Keystone, Placement and
+# Nova into their own virtualenv (tools/openstack-bed/), starts them, runs
+# the tier's tests against them and stops them again.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,11 +68,24 @@ if [ "${MASAKARI_TEST_SKIP_SERVICES:-0}" != 1 ]; then
     export MASAKARI_TEST_REQUIRE_BACKENDS=1
 fi
 
+OPENSTACK=${MASAKARI_TEST_OPENSTACK:-1}
+[ "${MASAKARI_TEST_SKIP_SERVICES:-0}" = 1 ] && OPENSTACK=${MASAKARI_TEST_OPENSTACK:-0}
+
 export PATH="$VENV/bin:$PATH"
 set +e
 # Two workers by default (CI machines have two cores); PYTEST_WORKERS=0 runs
-# everything in one process.
-"$VENV/bin/python" -m pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" "$@"
+# everything in one process. The real tier has its own phase below.
+"$VENV/bin/python" -m pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" \
+    --ignore=masakari/tests/functional/real "$@"
 rc=$?
+if [ "$OPENSTACK" = 1 ]; then
+    # Installs and starts the bed, runs the tier (a missing bed fails it),
+    # stops the bed.
+    echo "[run-tests] real OpenStack tier"
+    # shellcheck disable=SC2086
+    MASAKARI_VENV=$VENV tools/openstack-bed/bed.sh test ${MASAKARI_TEST_OPENSTACK_ARGS:-}
+    real_rc=$?
+    [ $rc = 0 ] && rc=$real_rc
+fi
 set -e
 exit $rc

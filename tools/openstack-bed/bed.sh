@@ -6,6 +6,9 @@
 #   tools/openstack-bed/bed.sh start [--computes N]
 #   tools/openstack-bed/bed.sh stop             stop exactly what start started
 #   tools/openstack-bed/bed.sh kill-compute HOST | start-compute HOST
+#   tools/openstack-bed/bed.sh test [pytest args]
+#                            install, start, run masakari's real tier
+#                            (masakari/tests/functional/real), stop
 #
 # Environment: MASAKARI_BED_VENV (default .openstack-venv),
 # MASAKARI_BED_DIR (default .openstack-bed; start writes $DIR/env).
@@ -24,6 +27,15 @@ case ${1:-} in
         "$VENV/bin/pip" install -q -c "$HERE/constraints.txt" \
             keystone==30.0.0 openstack-placement==16.0.0 nova==34.0.0 \
             uwsgi psycopg2-binary
+        ;;
+    test)
+        shift
+        "$0" install
+        trap '"$0" stop >/dev/null 2>&1' EXIT
+        "$0" start
+        MASAKARI_TEST_OPENSTACK_BED=1 MASAKARI_TEST_REQUIRE_BACKENDS=1 \
+            "${MASAKARI_VENV:-$TOP/.venv}/bin/python" -m pytest \
+            -p no:cacheprovider "$TOP/masakari/tests/functional/real" "$@"
         ;;
     *)
         exec "$PY" "$HERE/bed.py" --venv "$VENV" "$@"
