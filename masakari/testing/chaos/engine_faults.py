@@ -160,6 +160,12 @@ def _same_failures_trial(dep: Deployment, sim: Any, tally: chaos.Tally,
     dep.make_segment(failed + spare)
     for name in failed:
         sim.kill_host(name)
+    # The reports come once Nova sees the hosts down too: before that its
+    # scheduler may place one failed host's VMs on another (one VM then
+    # evacuated twice), a race of Nova's that this scenario is not about.
+    waits.wait_until(lambda: all(sim.get_service(name)["state"] == "down"
+                                 for name in failed), 120, interval=0.2,
+                     what="Nova to see the failed hosts down")
     since = sim.journal.last_seq()
     accepted: list[str] = []
     lock = threading.Lock()
