@@ -237,17 +237,27 @@ class API:
         One listing (changes-since narrows it to recently touched servers)
         per call; servers the listing did not return are fetched one by one, so
         the answer is complete even if the backend ignores the filter.
+
+        With changes-since Nova also lists every server deleted in that
+        window, in every project: on a busy cloud most of the listing. An
+        admin's ``deleted=False`` leaves them out (Nova drops the filter
+        for other users). A server deleted meanwhile is simply missing
+        from the answer, so the others' records still arrive.
         """
         wanted = set(server_ids)
         found: dict[str, dict] = {}
         if len(wanted) > 1:
-            for server in self.list_servers(
-                context, **{"changes-since": changes_since}
-            ):
+            filters = {"changes-since": changes_since}
+            if changes_since is not None:
+                filters["deleted"] = "False"
+            for server in self.list_servers(context, **filters):
                 if server.get("id") in wanted:
                     found[server["id"]] = server
         for server_id in wanted - set(found):
-            found[server_id] = self.get_server(context, server_id)
+            try:
+                found[server_id] = self.get_server(context, server_id)
+            except cexc.ComputeNotFound:
+                continue
         return found
 
     def evacuate(

@@ -146,7 +146,18 @@ def test_get_servers_by_ids_lists_once_and_fetches_missing():
     found = api.get_servers_by_ids(None, ["a", "b"], changes_since="2026-01-01T00:00:00Z")
     assert found == {"a": {"id": "a", "x": 1}, "b": {"id": "b", "x": 2}}
     assert adapter.calls[0][2]["changes-since"] == "2026-01-01T00:00:00Z"
+    # Servers deleted in the window are not listed.
+    assert adapter.calls[0][2]["deleted"] == "False"
     assert adapter.calls[1][:2] == ("GET", "/servers/b")
+
+
+def test_get_servers_by_ids_leaves_out_a_deleted_server():
+    api, adapter = make([
+        {"servers": [{"id": "a"}]},
+        ks_exc.NotFound(),
+    ])
+    found = api.get_servers_by_ids(None, ["a", "b"], changes_since="x")
+    assert found == {"a": {"id": "a"}}
 
 
 @pytest.mark.parametrize("call,args,body", [
