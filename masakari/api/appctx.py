@@ -31,6 +31,7 @@ from masakari.common import metrics as metrics_mod
 from masakari.db import api as db_api
 from masakari.ha import compute
 from masakari.ha import notifications
+from masakari.ha import recovery_plans
 from masakari import notifications as versioned
 from masakari import rpc
 from masakari import policy
@@ -47,7 +48,11 @@ class AppContext:
                  engine_api: Any = None,
                  compute_checker: Callable[[Any, str], None] | None = None,
                  enforcer: policy.Enforcer | None = None,
-                 metrics: metrics_mod.Metrics | None = None) -> None:
+                 metrics: metrics_mod.Metrics | None = None,
+                 background_casts: bool = True,
+                 recovery_planner: Any = None) -> None:
+        """``background_casts``: the intake tells the engine after
+        answering (False: before, as tests with a fake engine want)."""
         register_middleware_opts(conf)
         self.conf = conf
         # The database of [database] connection unless one is given (a
@@ -62,8 +67,11 @@ class AppContext:
                                            engine_api=engine_api,
                                            metrics=self.metrics,
                                            transports=self.transports,
-                                           emitter=self.emitter)
+                                           emitter=self.emitter,
+                                           background_casts=background_casts)
         self.compute_check = compute_checker or compute.NovaCheck(conf)
+        self.recovery_planner = recovery_planner or \
+            recovery_plans.Planner(conf)
 
     def close(self) -> None:
         """Release what the context holds (the coordination backend, the

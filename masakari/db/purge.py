@@ -25,7 +25,9 @@ import sqlalchemy as sa
 from oslo_utils import timeutils
 
 TERMINAL_STATUSES = ("finished", "failed", "ignored")
-BATCH = 1000
+# Rows per transaction: short enough that the API's writes to the same
+# table never wait long behind one.
+BATCH = 2000
 
 
 def _candidates(metadata: sa.MetaData, table: sa.Table,
@@ -61,15 +63,22 @@ def purge_deleted_rows(engine: sa.engine.Engine, age_in_days: int,
               if "deleted" in t.c and "id" in t.c]
     total = 0
     for table in tables:
+        last_id = None
         while max_rows < 0 or total < max_rows:
             batch = BATCH if max_rows < 0 else min(BATCH, max_rows - total)
+            query = _candidates(metadata, table, cutoff)
+            if last_id is not None:
+                # Keyset: each batch starts after the previous one, so the
+                # rows already deleted (dead until vacuumed) are not
+                # scanned again and again.
+                query = query.where(table.c.id > last_id)
             with engine.begin() as conn:
                 ids = list(conn.execute(
-                    _candidates(metadata, table, cutoff)
-                    .order_by(table.c.id).limit(batch)).scalars())
+                    query.order_by(table.c.id).limit(batch)).scalars())
                 if not ids:
                     break
                 conn.execute(sa.delete(table).where(table.c.id.in_(ids)))
+            last_id = ids[-1]
             total += len(ids)
         if 0 < max_rows <= total:
             break

@@ -23,6 +23,7 @@ import contextlib
 import contextvars
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -174,9 +175,13 @@ def _tune_engine(engine: sa.engine.Engine,
         # "database is locked" when another writer is active, whatever the
         # busy timeout.
         if "in_transaction" not in conn.info:
+            dbapi_connection = conn.connection.dbapi_connection
             statement = "BEGIN IMMEDIATE" if immediate.get() else "BEGIN"
             try:
-                conn.connection.dbapi_connection.execute(statement)
+                if immediate.get():
+                    begin_immediate(dbapi_connection)
+                else:
+                    dbapi_connection.execute(statement)
             except sqlite3.OperationalError as exc:
                 # Wrapped as SQLAlchemy would, so retry() recognises a
                 # lock that outlasted the busy timeout.
@@ -194,6 +199,36 @@ def _tune_engine(engine: sa.engine.Engine,
 
 
 SQLITE_POOL_SIZE = 10
+SQLITE_BEGIN_POLL = 0.0005
+
+
+def begin_immediate(dbapi_connection: Any,
+                    clock: Callable[[], float] = time.monotonic,
+                    sleep: Callable[[float], Any] = time.sleep) -> None:
+    """``BEGIN IMMEDIATE``, tried again every half millisecond while
+    another connection holds the write lock, for as long as the
+    connection's busy timeout.
+
+    SQLite's own busy handler backs off up to 100 ms between tries, so a
+    writer that lost the lock to a busy neighbour (the engine's flows
+    write to the same file) could wait tens of milliseconds after the lock
+    was free again: the tail of POST /v1/notifications on SQLite.  The
+    busy timeout is off during the tries and put back after.
+    """
+    timeout_ms = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = clock() + timeout_ms / 1000.0
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc) or clock() >= deadline:
+                    raise
+            sleep(SQLITE_BEGIN_POLL)
+    finally:
+        dbapi_connection.execute("PRAGMA busy_timeout = %d" % timeout_ms)
 
 
 def _pool_sqlite_file(engine: sa.engine.Engine) -> None:
@@ -225,7 +260,8 @@ def _is_memory(url: sa.engine.URL) -> bool:
 def _is_locked(exc: Exception) -> bool:
     """SQLite lock errors that survived the busy timeout are retried."""
     text = str(exc).lower()
-    return isinstance(exc, (db_exc.DBError, sa.exc.OperationalError)) and (
+    return isinstance(exc, (db_exc.DBError, sa.exc.OperationalError,
+                            sqlite3.OperationalError)) and (
         "database is locked" in text or "database table is locked" in text)
 
 

@@ -32,6 +32,7 @@ from oslo_config import cfg
 
 from masakari.common import coordination
 from masakari import exception
+from masakari.ha import casts
 from masakari.ha import events
 from masakari import notifications as notifications_mod
 from masakari import rpc
@@ -49,10 +50,13 @@ class Intake:
                  rand: Callable[[float, float], float] = random.uniform,
                  metrics: Any = None,
                  transports: rpc.Transports | None = None,
-                 emitter: Any = None) -> None:
+                 emitter: Any = None,
+                 background_casts: bool = True) -> None:
         """``db``: the service's DB API; ``transports``: its RPC transports
         (for the engine client); ``emitter``: its versioned notifications
-        (none when None)."""
+        (none when None); ``background_casts``: tell the engine from a
+        sender thread after answering (see :mod:`masakari.ha.casts`)
+        rather than before."""
         self.conf = conf
         self.db = db
         self.metrics = metrics
@@ -63,6 +67,8 @@ class Intake:
         self._engine_lock = threading.Lock()
         self.sleep = sleep
         self.rand = rand
+        self.caster = (casts.BackgroundCaster(self._send_cast)
+                       if background_casts else None)
 
     # -- collaborators ----------------------------------------------------
     @property
@@ -86,7 +92,10 @@ class Intake:
         with lock:
             yield
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """Send the queued casts (within ``timeout``), release the locks."""
+        if self.caster is not None:
+            self.caster.stop(timeout)
         self.coordination.stop()
 
     # -- intake -----------------------------------------------------------
@@ -117,47 +126,53 @@ class Intake:
         return notification
 
     def _store(self, context: Any, data: dict) -> Any:
+        """Look the host up, refuse one on maintenance, check for a
+        duplicate and insert: one database transaction."""
         hostname = data['hostname']
-        try:
-            host = self.db.host_get_by_name(hostname)
-        except exception.HostNotFoundByName as exc:
-            raise exception.InvalidInput(message=str(exc)) from None
-        if host.on_maintenance:
-            raise exception.HostOnMaintenanceError(
-                host_name=hostname, notification_type=data['type'])
         values = {
             'type': data['type'],
             'generated_time': data['generated_time'],
-            'source_host_uuid': host.uuid,
             'payload': data['payload'],
             'status': 'new',
-            'failover_segment_uuid': host.failover_segment_id,
         }
+        event = dict(values, source_host_uuid=None,
+                     failover_segment_uuid=None)
+
+        def check_host(host: Any) -> None:
+            event.update(source_host_uuid=host.uuid,
+                         failover_segment_uuid=host.failover_segment_id)
+            if host.on_maintenance:
+                raise exception.HostOnMaintenanceError(
+                    host_name=hostname, notification_type=data['type'])
+
         window = self.conf.duplicate_notification_detection_interval
-        data = dict(values)
         try:
-            notification = self.db.notification_create(
-                values, duplicate_window=window)
-        except exception.DuplicateNotification:
-            # Upstream rejects duplicates before notifying; so do we, even
-            # though the check now happens inside the insert transaction.
+            notification = self.db.notification_create_for_host(
+                hostname, values, duplicate_window=window,
+                check_host=check_host)
+        except exception.HostNotFoundByName as exc:
+            raise exception.InvalidInput(message=str(exc)) from None
+        except (exception.HostOnMaintenanceError,
+                exception.DuplicateNotification):
+            # Refusals, not failures: upstream refuses both before storing.
             raise
         except Exception as exc:
             events.emit_failed(self.emitter, context, 'notification',
-                               'create', data, exc)
+                               'create', event, exc)
             raise
         events.emit_done(self.emitter, context, 'notification', 'create',
-                         data)
+                         event)
         return notification
 
     def _cast(self, context: Any, notification: Any) -> None:
-        try:
-            self.engine_api.process_notification(
-                context, notification.notification_uuid)
-        except Exception:  # noqa: BLE001 - the row is safe; engine retries
-            LOG.warning('Notification %s is stored but could not be sent to '
-                        'the engine; its periodic task will pick it up.',
-                        notification.notification_uuid, exc_info=True)
+        if self.caster is not None:
+            self.caster.submit(context, notification.notification_uuid)
+        else:
+            casts.send_logged(self._send_cast, context,
+                              notification.notification_uuid)
+
+    def _send_cast(self, context: Any, notification_uuid: str) -> None:
+        self.engine_api.process_notification(context, notification_uuid)
 
 
 def list_notifications(db: Any, filters: dict, sort_keys: list | None,

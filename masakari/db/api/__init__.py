@@ -57,6 +57,7 @@ FUNCTIONS = (
     hosts.host_get_by_uuid,
     hosts.host_update,
     notifications.notification_create,
+    notifications.notification_create_for_host,
     notifications.notification_delete,
     notifications.notification_get_all_by_filters,
     notifications.notification_get_by_id,

@@ -14,7 +14,7 @@
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,6 +87,44 @@ def notification_create(database: Database,
     creates for the same host, from any process, run the check-and-insert
     one after the other.  A Core insert: this is the API's hot write path.
     """
+    row = _new_row(values)
+    with database.write_connection() as conn:
+        host_name = conn.execute(_SOURCE_HOST_LOCK, {
+            "uuid": values["source_host_uuid"]}).scalar()
+        _check_and_insert(conn, row, duplicate_window,
+                          host_name or row["source_host_uuid"])
+    return records.from_values(models.Notification, row)
+
+
+@db_session.retry
+def notification_create_for_host(
+        database: Database, hostname: str, values: dict,
+        duplicate_window: int | None = None,
+        check_host: Callable[[Any], None] | None = None
+) -> records.Record:
+    """:func:`notification_create` for the live host named ``hostname``,
+    looked up and locked in the same transaction (the intake's path: one
+    connection and one commit per notification).
+
+    ``source_host_uuid`` and ``failover_segment_uuid`` come from the host
+    row (uuid, name, on_maintenance, failover_segment_id), which
+    ``check_host`` may refuse by raising; nothing is written then.
+    Raises HostNotFoundByName.
+    """
+    row = _new_row(values)
+    with database.write_connection() as conn:
+        host = conn.execute(_HOST_BY_NAME_LOCK, {"name": hostname}).first()
+        if host is None:
+            raise exception.HostNotFoundByName(host_name=hostname)
+        if check_host is not None:
+            check_host(host)
+        row.update(source_host_uuid=host.uuid,
+                   failover_segment_uuid=host.failover_segment_id)
+        _check_and_insert(conn, row, duplicate_window, host.name)
+    return records.from_values(models.Notification, row)
+
+
+def _new_row(values: dict) -> dict:
     row = dict.fromkeys(records.column_keys(models.Notification))
     row.update(created_at=models.utcnow_seconds(), deleted=0)
     row.update(_notification_values(values))
@@ -94,22 +132,29 @@ def notification_create(database: Database,
     if unknown:
         raise ValueError("notifications has no column(s) %s"
                          % sorted(unknown))
-    insert = {key: value for key, value in row.items() if key != "id"}
-    with database.write_connection() as conn:
-        host_name = conn.execute(_SOURCE_HOST_LOCK, {
-            "uuid": values["source_host_uuid"]}).scalar()
-        if duplicate_window is not None:
-            _check_duplicate(conn, row, duplicate_window,
-                             host_name or row["source_host_uuid"])
-        result = conn.execute(_NOTIFICATION_INSERT, insert)
-        row["id"] = result.inserted_primary_key[0]
-    return records.from_values(models.Notification, row)
+    return row
+
+
+def _check_and_insert(conn, row: dict, duplicate_window: int | None,
+                      host_name: str) -> None:
+    if duplicate_window is not None:
+        _check_duplicate(conn, row, duplicate_window, host_name)
+    result = conn.execute(_NOTIFICATION_INSERT,
+                          {k: v for k, v in row.items() if k != "id"})
+    row["id"] = result.inserted_primary_key[0]
 
 
 _SOURCE_HOST_LOCK = (
     sa.select(models.Host.name)
     .where(models.Host.uuid == sa.bindparam("uuid"))
     .order_by(models.Host.deleted).limit(1)
+    .with_for_update())
+_HOST_BY_NAME_LOCK = (
+    sa.select(models.Host.uuid, models.Host.name, models.Host.on_maintenance,
+              models.Host.failover_segment_id)
+    .where(models.Host.name == sa.bindparam("name"),
+           models.Host.deleted == 0)
+    .limit(1)
     .with_for_update())
 _NOTIFICATION_INSERT = sa.insert(models.Notification.__table__)
 _DUPLICATE_CANDIDATES = sa.select(models.Notification.payload).where(

@@ -70,7 +70,7 @@ def app_context(conf: Any, database: db_api.DBAPI, engine_api: Any,
     """The application context with the test database and the fake engine
     and Nova."""
     context = appctx.AppContext(conf, db=database, engine_api=engine_api,
-                                compute_checker=nova)
+                                compute_checker=nova, background_casts=False)
     yield context
     context.close()
 

@@ -245,3 +245,48 @@ def test_vmove_bulk_create_and_update(db):
         db.api.vmove_create_many([dict(base, bogus=1)])
     assert len(db.api.vmove_get_all_by_filters(
         {"notification_uuid": note.notification_uuid})) == 3
+
+
+def _for_host(db, hostname, window=180, check_host=None, **kw):
+    values = {"type": "COMPUTE_HOST", "generated_time": NOW,
+              "payload": {"event": "STOPPED"}}
+    values.update(kw)
+    return db.api.notification_create_for_host(
+        hostname, values, duplicate_window=window, check_host=check_host)
+
+
+def test_notification_create_for_host(db):
+    seg = make_segment(db)
+    host = make_host(db, seg, "h1")
+    seen = []
+    note = _for_host(db, "h1", check_host=seen.append)
+    assert [(h.uuid, h.name, h.failover_segment_id) for h in seen] == [
+        (host.uuid, "h1", seg.uuid)]
+    got = db.api.notification_get_by_uuid(note.notification_uuid)
+    assert got.source_host_uuid == host.uuid
+    assert got.failover_segment_uuid == seg.uuid
+    assert got.status == "new"
+    with pytest.raises(exception.DuplicateNotification) as e:
+        _for_host(db, "h1")
+    assert "from host h1 of type COMPUTE_HOST" in str(e.value)
+    assert len(db.api.notification_get_all_by_filters()) == 1
+
+
+def test_notification_create_for_host_refusals_store_nothing(db):
+    seg = make_segment(db)
+    host = make_host(db, seg, "h1")
+    with pytest.raises(exception.HostNotFoundByName):
+        _for_host(db, "nope")
+    db.api.host_delete(host.uuid)
+    with pytest.raises(exception.HostNotFoundByName):
+        _for_host(db, "h1")
+    make_host(db, seg, "h2", on_maintenance=True)
+
+    def refuse(row):
+        assert row.on_maintenance
+        raise exception.HostOnMaintenanceError(host_name=row.name,
+                                               notification_type="VM")
+
+    with pytest.raises(exception.HostOnMaintenanceError):
+        _for_host(db, "h2", check_host=refuse)
+    assert db.api.notification_get_all_by_filters() == []

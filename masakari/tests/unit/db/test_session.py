@@ -99,3 +99,60 @@ def test_lock_error_at_begin_is_an_sqlalchemy_error(sqlite_file, database):
             blocker.execute("ROLLBACK")
         blocker.close()
         engine.dispose()
+
+
+class _Locked:
+    """A DB-API connection whose BEGIN IMMEDIATE fails ``busy`` times."""
+
+    def __init__(self, busy, timeout_ms=30000):
+        self.busy = busy
+        self.timeout_ms = timeout_ms
+        self.statements = []
+
+    def execute(self, statement):
+        self.statements.append(statement)
+        if statement == "PRAGMA busy_timeout":
+            return sqlite3.connect(":memory:").execute(
+                "SELECT %d" % self.timeout_ms)
+        if statement == "BEGIN IMMEDIATE" and self.busy:
+            self.busy -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return None
+
+
+def test_begin_immediate_polls_until_the_lock_is_free():
+    conn, sleeps = _Locked(busy=3), []
+    db_session.begin_immediate(conn, clock=lambda: 0.0, sleep=sleeps.append)
+    assert sleeps == [db_session.SQLITE_BEGIN_POLL] * 3
+    assert conn.statements[1] == "PRAGMA busy_timeout = 0"
+    assert conn.statements[-1] == "PRAGMA busy_timeout = 30000"
+
+
+def test_begin_immediate_gives_up_at_the_busy_timeout():
+    conn, now = _Locked(busy=10 ** 6, timeout_ms=2000), [0.0]
+
+    def sleep(seconds):
+        now[0] += 0.5
+
+    with pytest.raises(sqlite3.OperationalError):
+        db_session.begin_immediate(conn, clock=lambda: now[0], sleep=sleep)
+    assert now[0] == 2.0
+    assert conn.statements[-1] == "PRAGMA busy_timeout = 2000"
+
+
+def test_writer_waits_for_a_lock_held_briefly(sqlite_file, database):
+    import threading
+
+    blocker = sqlite3.connect(sqlite_file, isolation_level=None,
+                              check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.2, blocker.execute, ("ROLLBACK",))
+    release.start()
+    try:
+        db = api.DBAPI(database)
+        seg = db.failover_segment_create({"name": "s", "service_type": "C",
+                                          "recovery_method": "auto"})
+        assert seg.name == "s"
+    finally:
+        release.join()
+        blocker.close()

@@ -150,10 +150,10 @@ def test_failed_notification_insert_emits_error(client, sent, database,
     client.post(f'/v1/segments/{uuid}/hosts', {'host': {
         'name': 'host1', 'type': 'C', 'control_attributes': ''}})
 
-    def broken(values, duplicate_window=None):
+    def broken(hostname, values, duplicate_window=None, check_host=None):
         raise RuntimeError('database went away')
 
-    monkeypatch.setattr(database, 'notification_create', broken)
+    monkeypatch.setattr(database, 'notification_create_for_host', broken)
     resp = client.post('/v1/notifications', {'notification': {
         'type': 'PROCESS', 'hostname': 'host1',
         'generated_time': '2026-01-01T00:00:00',

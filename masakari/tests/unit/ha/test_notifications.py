@@ -44,6 +44,7 @@ def data(**kw):
 def make_intake(conf, database, **kw):
     sleeps = []
     engine = fakes.FakeEngineAPI()
+    kw.setdefault('background_casts', False)
     intake = ha.Intake(conf=conf, db=database, engine_api=engine, sleep=sleeps.append,
                        rand=lambda low, high: high / 2, **kw)
     return intake, engine, sleeps
@@ -87,9 +88,47 @@ def test_row_committed_before_cast(database, conf, host):
         def process_notification(self, context, notification_uuid):
             seen.append(database.notification_get_by_uuid(notification_uuid).status)
 
-    intake = ha.Intake(conf=conf, db=database, engine_api=Engine())
+    intake = ha.Intake(conf=conf, db=database, engine_api=Engine(),
+                       background_casts=False)
     intake.create(None, data())
     assert seen == ['new']
+
+
+def test_background_cast_after_commit(database, conf, host):
+    seen = []
+
+    class Engine(fakes.FakeEngineAPI):
+        def process_notification(self, context, notification_uuid):
+            seen.append(database.notification_get_by_uuid(notification_uuid).status)
+            super().process_notification(context, notification_uuid)
+
+    engine = Engine()
+    intake = ha.Intake(conf=conf, db=database, engine_api=engine)
+    n = intake.create(None, data())
+    assert intake.caster.flush(10)
+    assert engine.casts == [n.notification_uuid]
+    assert seen == ['new']
+    intake.stop()
+
+
+def test_stop_sends_queued_casts(database, conf, host):
+    gate = threading.Event()
+
+    class Engine(fakes.FakeEngineAPI):
+        def process_notification(self, context, notification_uuid):
+            gate.wait(10)
+            super().process_notification(context, notification_uuid)
+
+    engine = Engine()
+    intake = ha.Intake(conf=conf, db=database, engine_api=engine)
+    first = intake.create(None, data())
+    second = intake.create(None, data(type='VM', payload={
+        'event': 'LIFECYCLE', 'instance_uuid': '1b1a4c5e-6f36-4a4c-9d46-0c1b8b7b7e40',
+        'vir_domain_event': 'STOPPED_FAILED'}))
+    assert engine.casts == []
+    gate.set()
+    intake.stop(timeout=10)
+    assert engine.casts == [first.notification_uuid, second.notification_uuid]
 
 
 def test_cast_failure_keeps_row(database, conf, host, caplog):
