@@ -90,7 +90,8 @@ def api_outage(trials: int, seed: int = 0, monitors: int = 3,
     ``monitors`` monitors each report ``per_monitor`` failed hosts at
     random moments of the outage; the monitors' clock runs ``scale``
     times faster than real time. Every report must be stored exactly
-    once after the API is back."""
+    once after the API is back. A trial is one report (``trials``
+    outages of ``monitors * per_monitor`` reports)."""
     rng = random.Random(seed)
     tally = chaos.Tally(
         f"masakari-api down {outage:.0f} s (monitor time, x{scale:g}) "
@@ -162,9 +163,10 @@ def _outage_trial(dep: Deployment, sim: Any, tally: chaos.Tally,
         "GET", f"/segments/{segment['uuid']}/hosts")["hosts"]}
     per_name = {hosts[uuid_]: count for uuid_, count in stored.items()
                 if uuid_ in hosts}
-    lost = sum(1 for name in names if not per_name.get(name))
-    duplicated = sum(count - 1 for count in per_name.values())
-    tally.add(lost, duplicated,
-              f"{spooled} left in the spools" if spooled else None)
+    for name in names:  # a trial per report
+        count = per_name.get(name, 0)
+        tally.add(lost=int(count == 0), duplicated=max(0, count - 1),
+                  problem=f"{name}: {spooled} left in the spools"
+                  if spooled and name == names[-1] else None)
     report(f"trial {trial + 1}: {len(names)} reports, "
            f"{sum(per_name.values())} stored, {spooled} left spooled")

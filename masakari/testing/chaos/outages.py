@@ -96,7 +96,10 @@ def broker_storm(trials: int, seed: int = 0, notifications: int = 100,
                  ) -> chaos.Tally:
     """RabbitMQ (a private node) stopped for ``outage`` seconds while
     ``notifications`` reports arrive: a tenth before the stop, the rest
-    spread over the outage. Every accepted one must be processed."""
+    spread over the outage. Every accepted one must be processed.
+
+    A trial is one notification (``trials`` storms of them).
+    """
     tally = chaos.Tally(
         f"RabbitMQ stopped {outage:.0f} s during a storm of "
         f"{notifications} notifications; checked: every accepted "
@@ -140,8 +143,13 @@ def _storm_trial(dep: Deployment, broker: services.RabbitMQ,
         answers = [f.result(timeout=180) for f in futures]
     accepted = [body for status, body in answers if status == 202]
     bad = [(status, body) for status, body in answers if status != 202]
-    left = _unfinished(dep, accepted, 240)
-    tally.add(lost=len(left), problem=f"answers {bad[:3]}" if bad else None)
+    left = set(_unfinished(dep, accepted, 240))
+    for status, body in answers:  # a trial per notification
+        if status != 202:
+            tally.add(problem=f"HTTP {status}: {body}")
+        else:
+            tally.add(lost=int(body in left),
+                      problem="not finished" if body in left else None)
     report(f"trial {trial + 1}: {len(accepted)} of {count} accepted, "
            f"{len(left)} unfinished, other answers {len(bad)}")
 
