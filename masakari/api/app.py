@@ -105,10 +105,13 @@ class V1Application:
         if not match:
             return fault_response(404, errors.NOT_FOUND_MESSAGE)
         params = dict(match[0])
+        highest = microversion.maximum(self.app_context.conf)
+        if not self._offered(req, params, highest):
+            return fault_response(404, errors.NOT_FOUND_MESSAGE)
         version = None
         try:
             version = microversion.negotiate(
-                req.headers.get(microversion.HEADER))
+                req.headers.get(microversion.HEADER), highest)
             self._check_text(req, params)
             resp = self._dispatch(req, params, version, forced_json)
         except errors.ApiError as exc:
@@ -132,6 +135,22 @@ class V1Application:
         return resp
 
     # -- steps ------------------------------------------------------------
+    @staticmethod
+    def _offered(req: webob.Request, params: dict,
+                 highest: microversion.Version) -> bool:
+        """False for a route of a newer microversion than the request's
+        (which then answers exactly as an unknown path)."""
+        minimum = microversion.CONTROLLER_MIN_VERSION.get(
+            params.get('controller'))
+        if minimum is None:
+            return True
+        try:
+            version = microversion.negotiate(
+                req.headers.get(microversion.HEADER), highest)
+        except errors.ApiError:
+            return False
+        return version >= minimum
+
     @staticmethod
     def _check_text(req: webob.Request, params: dict) -> None:
         """Refuse what no stored value can contain (and some databases

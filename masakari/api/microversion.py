@@ -30,6 +30,8 @@ HISTORY = {
     '1.1': 'GET /notifications/{id} returns recovery_workflow_details.',
     '1.2': 'Segments accept "enabled" in create and update bodies.',
     '1.3': 'VM moves (the routes themselves are not gated).',
+    '1.4': 'Recovery plans: GET /segments/{segment_id}/recovery_plans and '
+           '/recovery_plans/{host_id} (with enable_recovery_plan_api).',
 }
 
 _FORMAT = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
@@ -44,8 +46,20 @@ class Version(NamedTuple):
 
 
 MIN_VERSION = Version(1, 0)
-MAX_VERSION = Version(1, 3)
+MAX_VERSION = Version(1, 4)
+# The highest version without enable_recovery_plan_api (upstream's).
+UPSTREAM_MAX_VERSION = Version(1, 3)
 DEFAULT_VERSION = MIN_VERSION
+# Controllers that exist from a microversion on: below it (or with a bad
+# version header) their routes answer as if they were not there.
+CONTROLLER_MIN_VERSION = {'recovery_plans': Version(1, 4)}
+
+
+def maximum(conf) -> Version:
+    """The highest version this service offers with ``conf``."""
+    if getattr(conf, 'enable_recovery_plan_api', False):
+        return MAX_VERSION
+    return UPSTREAM_MAX_VERSION
 
 
 def parse(text: str) -> Version:
@@ -74,18 +88,20 @@ def requested(header_value: str | None) -> str | None:
     return found
 
 
-def negotiate(header_value: str | None) -> Version:
-    """Effective version for a request header (400/406 ApiError on error)."""
+def negotiate(header_value: str | None,
+              highest: Version = UPSTREAM_MAX_VERSION) -> Version:
+    """Effective version for a request header (400/406 ApiError on error);
+    ``highest``: the service's maximum (see :func:`maximum`)."""
     raw = requested(header_value)
     if not raw:
         return DEFAULT_VERSION
     if raw == 'latest':
-        return MAX_VERSION
+        return highest
     version = parse(raw)
-    if not MIN_VERSION <= version <= MAX_VERSION:
+    if not MIN_VERSION <= version <= highest:
         raise errors.ApiError(
             406, f'Version {raw} is not supported by the API. Minimum is '
-                 f'{MIN_VERSION} and maximum is {MAX_VERSION}.',
+                 f'{MIN_VERSION} and maximum is {highest}.',
             headers={VARY: HEADER})
     return version
 

@@ -37,6 +37,8 @@ COLLECTIONS = (
     Collection('hosts', '/segments/{segment_id}/hosts'),
     Collection('notifications', '/notifications', member_actions=('action',)),
     Collection('vmoves', '/notifications/{notification_id}/vmoves'),
+    # From microversion 1.4 (microversion.CONTROLLER_MIN_VERSION).
+    Collection('recovery_plans', '/segments/{segment_id}/recovery_plans'),
 )
 
 # (method, suffix below the collection path, action); order matters: "new"

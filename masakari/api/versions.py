@@ -43,12 +43,14 @@ def base_url(host_url: str, script_name: str,
     return url.rstrip('/')
 
 
-def v1_document(base: str) -> dict:
+def v1_document(base: str,
+                highest: microversion.Version = microversion.
+                UPSTREAM_MAX_VERSION) -> dict:
     """The body of GET /v1 (key order as upstream emits it)."""
     return {'version': {
         'id': V1_ID,
         'status': 'CURRENT',
-        'version': str(microversion.MAX_VERSION),
+        'version': str(highest),
         'min_version': str(microversion.MIN_VERSION),
         'updated': UPDATED,
         'links': [
@@ -60,11 +62,13 @@ def v1_document(base: str) -> dict:
     }}
 
 
-def root_document(base: str) -> dict:
+def root_document(base: str,
+                  highest: microversion.Version = microversion.
+                  UPSTREAM_MAX_VERSION) -> dict:
     return {'versions': [{
         'id': V1_ID,
         'status': 'CURRENT',
-        'version': str(microversion.MAX_VERSION),
+        'version': str(highest),
         'min_version': str(microversion.MIN_VERSION),
         'updated': UPDATED,
         'links': [{'rel': 'self', 'href': base + '/v1/'}],
@@ -92,7 +96,8 @@ class RootApplication:
         base = base_url(req.host_url, req.script_name,
                         self.conf.osapi_masakari_link_prefix)
         if req.path_info in ('', '/'):
-            status, doc = 200, root_document(base)
+            status, doc = 200, root_document(
+                base, microversion.maximum(self.conf))
         else:
             status, doc = 300, choices_document(base, req.path_info)
         resp = webob.Response(status=status, body=json.dumps(doc).encode())

@@ -22,6 +22,7 @@ from typing import Iterator
 
 from masakari.api_ref import dialects
 from masakari.api_ref import facts
+from masakari.api_ref import plans
 from masakari.api import app as v1_app
 from masakari.api import errors
 from masakari.api import microversion
@@ -167,6 +168,8 @@ def _microversion_ranges(table: list[tuple[microversion.Version, dict]]
 def _body_schema(controller: str, action: str) -> dict:
     if controller == 'versions':
         return {'$ref': facts.SCHEMA_REF + 'version.single'}
+    if controller == plans.CONTROLLER:
+        return plans.body_ref(action)
     single = 'extension' if controller == 'extensions' \
         else facts.resource_name(controller)
     suffix = 'list' if action == 'index' else 'single'
@@ -212,6 +215,12 @@ def _operation(method: str, path: str, controller: str, action: str,
         'x-masakari-action': action,
         'x-masakari-implemented': is_impl,
     }
+    if controller == plans.CONTROLLER:
+        op['x-masakari-min-version'] = plans.MIN_VERSION
+        op['description'] = (
+            'From microversion 1.4, offered with [DEFAULT] '
+            'enable_recovery_plan_api; below it (or with a malformed '
+            'version) the path answers 404 like an unknown one.')
     if not is_impl:
         op['description'] = ('Routed, but the controller has no such '
                              'action: always 405 (after the microversion '
@@ -287,6 +296,7 @@ def _component_schemas() -> dict:
     view = extensions_handler._view(alias)
     out['extension.single'] = facts.infer_schema({'extension': view})
     out['extension.list'] = facts.infer_schema({'extensions': [view]})
+    out.update(plans.component_schemas())
     for _, _, controller, action in routes.route_table():
         if not facts.implemented(controller, action):
             continue

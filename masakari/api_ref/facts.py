@@ -146,6 +146,9 @@ def success_status(controller: str, action: str) -> int:
 def error_statuses(controller: str, action: str, path: str) -> list[int]:
     """Every error status the operation can answer (never 500)."""
     codes = set(ROUTED_ERRORS)
+    if controller in microversion.CONTROLLER_MIN_VERSION:
+        # Below its microversion the route answers like an unknown path.
+        codes.add(404)
     if not implemented(controller, action):
         codes.add(405)
         return sorted(codes)

@@ -28,6 +28,7 @@ from oslo_log import log as logging
 
 from masakari.common import config as common_config
 from masakari.cmd import timeline
+from masakari.cmd import whatif
 from masakari import conf as masakari_conf
 from masakari.db import migration
 from masakari.db import purge
@@ -35,7 +36,7 @@ from masakari import exception
 
 LOG = logging.getLogger(__name__)
 CONF = masakari_conf.CONF
-CATEGORIES = ("db", "notification")
+CATEGORIES = ("db", "notification", "recovery")
 MAX_ROWS_LIMIT = 2147483647
 
 
@@ -136,6 +137,27 @@ def notification_timeline(notification_uuid: str,
     return 0
 
 
+def recovery_plan(host_name: str | None = None,
+                  segment_uuid: str | None = None,
+                  output_format: str = "text") -> int:
+    """Print what a host recovery would do now (masakari.cmd.whatif)."""
+    from masakari.compute import nova
+    from masakari.db import api as db_api
+
+    if (host_name is None) == (segment_uuid is None):
+        print("masakari-manage recovery plan: give --host or --segment "
+              "(one of them)", file=sys.stderr)
+        return 2
+    db = db_api.DBAPI.from_conf(CONF)
+    try:
+        answer = whatif.load(db, nova.API(conf=CONF), CONF, host=host_name,
+                             segment=segment_uuid)
+    finally:
+        db.dispose()
+    print(whatif.render(answer, output_format))
+    return 0
+
+
 # --- command line ------------------------------------------------------------
 
 _parsers: dict[str, object] = {}
@@ -184,6 +206,25 @@ def _add_parsers(subparsers) -> None:
                        help="Output format (default text).")
     story.set_defaults(action_fn=notification_timeline,
                        action_args=("notification_uuid", "output_format"))
+
+    recovery = subparsers.add_parser(
+        "recovery", help="What a host recovery would do now.")
+    _parsers["recovery"] = recovery
+    actions = recovery.add_subparsers(dest="action", metavar="<action>")
+    plan = actions.add_parser(
+        "plan", help="If this host (or any host of this segment) failed "
+                     "now: which instances would move where, in which "
+                     "order, which would not fit, and why.")
+    plan.add_argument("--host", dest="host_name", default=None,
+                      help="A host's name.")
+    plan.add_argument("--segment", dest="segment_uuid", default=None,
+                      help="A segment's uuid.")
+    plan.add_argument("--format", dest="output_format", default="text",
+                      choices=whatif.FORMATS,
+                      help="Output format (default text).")
+    plan.set_defaults(action_fn=recovery_plan,
+                      action_args=("host_name", "segment_uuid",
+                                   "output_format"))
 
 
 CATEGORY_OPT = cfg.SubCommandOpt("category", title="Command categories",

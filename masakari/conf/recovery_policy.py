@@ -122,12 +122,26 @@ recovery_limits_opts = [
 ]
 
 
+api_opts = [
+    cfg.BoolOpt('enable_recovery_plan_api',
+                default=False,
+                help='Offer API microversion 1.4, whose recovery plan calls '
+                     '(GET /v1/segments/{segment_id}/recovery_plans and '
+                     '/recovery_plans/{host_id}) answer what a host recovery '
+                     'would do if the host failed now. Off: the highest '
+                     'microversion is 1.3, as upstream\'s, and every answer '
+                     'is upstream\'s.'),
+]
+
+
 def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_opts(api_opts)
     conf.register_opts(host_failure_policy_opts, group=HOST_FAILURE)
     conf.register_group(recovery_limits_group)
     conf.register_opts(recovery_limits_opts, group=recovery_limits_group)
 
 
 def list_opts() -> dict:
-    return {HOST_FAILURE: host_failure_policy_opts,
+    return {'DEFAULT': api_opts,
+            HOST_FAILURE: host_failure_policy_opts,
             recovery_limits_group: recovery_limits_opts}

@@ -13,6 +13,7 @@
 """GET /v1, /v1/ and /v1/versions/{id} (no policy check)."""
 
 from masakari.api import errors
+from masakari.api import microversion
 from masakari.api import versions
 from masakari.api.request import ApiRequest
 from masakari.api.request import ApiResponse
@@ -26,11 +27,16 @@ def _base(req: ApiRequest) -> str:
                              req.app.conf.osapi_masakari_link_prefix)
 
 
+def _document(req: ApiRequest) -> dict:
+    return versions.v1_document(_base(req),
+                                microversion.maximum(req.app.conf))
+
+
 def root(req: ApiRequest) -> ApiResponse:
-    return ApiResponse(200, versions.v1_document(_base(req)))
+    return ApiResponse(200, _document(req))
 
 
 def show(req: ApiRequest, id: str) -> ApiResponse:
     if id != versions.V1_ID:
         raise errors.not_found()
-    return ApiResponse(200, versions.v1_document(_base(req)))
+    return ApiResponse(200, _document(req))

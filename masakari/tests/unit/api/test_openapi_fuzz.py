@@ -76,6 +76,22 @@ def _operations() -> list:
     return out
 
 
+class EmptyNova:
+    """A Nova without servers, for the recovery plan calls."""
+
+    def get_servers_on_host(self, context, host):
+        return []
+
+
+@pytest.fixture(autouse=True)
+def recovery_plans_offered(conf, app_context):
+    """The document describes the API with microversion 1.4 offered."""
+    from masakari.ha import recovery_plans
+    conf.set_override('enable_recovery_plan_api', True)
+    app_context.recovery_planner = recovery_plans.Planner(
+        conf, nova_api=EmptyNova())
+
+
 @pytest.fixture
 def world(client, database):
     return fuzz_support.make_world(client, database)

@@ -47,4 +47,5 @@ def test_no_arguments_prints_usage(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith("OpenStack masakari version:")
     assert out[3] == "masakari-manage category action [<args>]"
-    assert out[4:] == ["Available categories:", "\tdb", "\tnotification"]
+    assert out[4:] == ["Available categories:", "\tdb", "\tnotification",
+                       "\trecovery"]
