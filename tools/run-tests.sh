@@ -38,6 +38,7 @@ DEB_PACKAGES=(
     systemd  # systemd-analyze verify of deploy/systemd
     libxml2-utils  # xmllint: ocf-tester's meta-data check of deploy/pacemaker
     puppet  # the Puppet class of deploy/pacemaker (parser validate, apply)
+    python3-venv  # the venv the os_masakari Ansible role builds (deploy/ansible)
 )
 
 if [ "$(id -u)" = 0 ]; then
