@@ -48,8 +48,8 @@ SCENARIOS: dict[str, Scenario] = {
                            {"trials": 5}, {"trials": 1, "outage": 5.0}),
     "monitor-outage": Scenario(f"{PACKAGE}.monitor_outage:api_outage",
                                {"trials": 1}, {"trials": 1, "scale": 20.0}),
-    # a trial is one request; the unit test itself runs about 1,700, so
-    # here only the plumbing (about one request per operation)
+    # a trial is one request; the CI size is the unit test itself (about
+    # 1,700), --ci here sends about one request per operation
     "fuzz": Scenario(f"{PACKAGE}.fuzz:openapi_fuzz",
                      {"trials": 10000}, {"trials": 46}),
 }
