@@ -64,9 +64,8 @@ class PolicyStore(fakes.FakeVMoveDB):
     def vmove_create(self, values):
         values = dict(values)
         # fields FakeVMoveDB sets itself
-        late = {k: values.pop(k) for k in ("message", "end_time",
-                                            "start_time", "dest_host")
-                if k in values}
+        fields = ("message", "end_time", "start_time", "dest_host")
+        late = {k: values.pop(k) for k in fields if k in values}
         row = super().vmove_create(values)
         for key, value in late.items():
             setattr(self.vmoves[row.uuid], key, value)
