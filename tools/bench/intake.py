@@ -94,12 +94,22 @@ class Spy:
     """``py-spy record`` attached to a pid until stopped."""
 
     def __init__(self, pid: int, path: str) -> None:
-        self.proc = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), 'py-spy'),
-             'record', '--pid', str(pid), '--rate', '1000', '--format',
-             'speedscope', '--output', path, '--idle', '--threads'],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)  # py-spy needs a moment to attach
+        self.log = path + '.log'
+        with open(self.log, 'wb') as log:
+            self.proc = subprocess.Popen(
+                [os.path.join(os.path.dirname(sys.executable), 'py-spy'),
+                 'record', '--pid', str(pid), '--rate', '1000', '--format',
+                 'speedscope', '--output', path, '--idle', '--threads'],
+                stdout=log, stderr=subprocess.STDOUT)
+        # Sampling starts once py-spy says so.
+        if not waits.poll(self._sampling, 30, interval=0.1):
+            self.stop()
+            raise SystemExit('py-spy did not attach; see ' + self.log)
+
+    def _sampling(self) -> bool:
+        with open(self.log, errors='replace') as f:
+            return 'Sampling process' in f.read() or \
+                self.proc.poll() is not None
 
     def stop(self) -> None:
         self.proc.send_signal(2)
