@@ -43,7 +43,9 @@ REQUIRE_ENV = 'MASAKARI_TEST_REQUIRE_BACKENDS'
 # The services' interpreter must be one the unprivileged service user can
 # run (a pyenv under /root is not).
 SYSTEM_PYTHON = '/usr/bin/python3'
-ANSIBLE_PACKAGES = ['ansible-core', 'ansible-lint']
+# Pinned to what the role was last linted with: a new ansible-lint may
+# bring new rules.
+ANSIBLE_PACKAGES = ['ansible-core>=2.16,<2.20', 'ansible-lint==26.11.0']
 RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)'
                    r'\s+failed=(\d+)', re.M)
 INVENTORY = """[masakari_api]
@@ -118,13 +120,20 @@ class RoleBed:
         with open(self.inventory, 'w') as handle:
             handle.write(INVENTORY.format(python=self.bin('python')))
 
-    def build_wheel(self) -> str:
-        """A wheel of this checkout: pip installs a wheel of the version
-        already in the venv as "already satisfied" (a directory it would
-        rebuild and reinstall on every run)."""
-        subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q',
-                        '--no-deps', '-w', self.wheelhouse, REPO],
-                       check=True, capture_output=True, timeout=600)
+    def start_wheel(self) -> subprocess.Popen:
+        """Build a wheel of this checkout (beside the ansible install).
+
+        pip finds a wheel of the version already in the venv "already
+        satisfied"; a directory it would rebuild and reinstall on every run.
+        """
+        return subprocess.Popen([sys.executable, '-m', 'pip', 'wheel', '-q',
+                                 '--no-deps', '-w', self.wheelhouse, REPO],
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+
+    def wheel(self, build: subprocess.Popen) -> str:
+        output, _ = build.communicate(timeout=600)
+        assert build.returncode == 0, output[-4000:]
         [wheel] = [name for name in os.listdir(self.wheelhouse)
                    if name.startswith('masakari-')]
         return os.path.join(self.wheelhouse, wheel)

@@ -195,10 +195,12 @@ def _wait_finished(api: Api, bed, uuid_: str) -> dict:
 def test_role_deploys_working_services(bed, cloud, watched):
     proc, process_name = watched
     port = waits.free_port()
-    with bed.timed('ansible venv'):
-        bed.install_ansible()
-    with bed.timed('wheel'):
-        wheel = bed.build_wheel()
+    with bed.timed('ansible venv and wheel'):
+        build = bed.start_wheel()
+        try:
+            bed.install_ansible()
+        finally:
+            wheel = bed.wheel(build)
     bed.write_vars(_variables(bed, cloud, wheel, port, process_name))
 
     with bed.timed('ansible-lint'):
