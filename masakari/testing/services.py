@@ -112,7 +112,11 @@ class Server:
             return ""
 
     def __enter__(self) -> Server:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()  # a half-started server is stopped too
+            raise
         return self
 
     def __exit__(self, *exc: Any) -> None:
