@@ -14,7 +14,7 @@
 #   MASAKARI_TEST_SKIP_SERVICES=1  do not start the real services (SQLite only)
 #   MASAKARI_TEST_OPENSTACK=0      skip the real OpenStack tier (default: run
 #                                  it unless the services are skipped)
-#   MASAKARI_TEST_OPENSTACK_ARGS   pytest arguments of that tier
+#   MASAKARI_TEST_OPENSTACK_ARGS   pytest arguments of that tier (split on spaces)
 #
 # The real OpenStack tier (masakari/tests/functional/real) runs as a phase
 # of its own after the main run: it installs a real Keystone, Placement and

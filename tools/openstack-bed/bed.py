@@ -44,6 +44,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 FLAVOR = "bed.tiny"
 SERVICES_SCRIPT = os.path.join(TOP, "tools", "test-services.sh")
+# Children run in the bed's directory: a relative interpreter path (from a
+# relative virtualenv on PATH) would not be found there.
+PYTHON = os.path.abspath(sys.executable)
 
 
 def log(message: str) -> None:
@@ -175,7 +178,7 @@ class Bed:
             image_port=free_port(), masakari_port=free_port(),
             computes=computes)
         self.create_databases(lay)
-        self.spawn("image-api", [sys.executable, image_api.__file__,
+        self.spawn("image-api", [PYTHON, image_api.__file__,
                                  str(lay.image_port)])
         self.start_keystone(lay)
         keystone_setup.Setup(lay).run()
