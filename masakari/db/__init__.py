@@ -20,5 +20,6 @@
 * ``migration`` - ``db_sync`` / ``db_version`` over the alembic scripts in
   ``migrations/``; ``purge`` - hard deletion for ``masakari-manage``;
 * ``session`` - ``Database``: engine set-up (oslo.db enginefacade, SQLite
-  tuning) and transactions; ``listing`` - filters, sort and keyset pagination shared by the lists.
+  tuning) and transactions; ``listing`` - filters, sort and keyset
+  pagination shared by the lists.
 """

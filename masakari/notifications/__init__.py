@@ -61,7 +61,6 @@ PHASE_PRIORITY = {'start': 'info', 'end': 'info', 'error': 'error'}
 DEFAULT_BINARY = 'masakari-api'
 
 
-
 def _value(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
