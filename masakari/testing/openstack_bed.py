@@ -25,11 +25,12 @@ import os
 import shlex
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
 from typing import Any, Callable
+
+from masakari.testing import waits
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 ENV_VAR = 'MASAKARI_BED_ENV'
@@ -89,14 +90,12 @@ def request(method: str, url: str, body: Any = None,
 
 def poll(check: Callable[[], Any], timeout: float, what: str,
          interval: float = 0.5) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            raise TimeoutError(f'{what}: not after {timeout:.0f} s')
-        time.sleep(interval)
+    """``check()``'s first true value; TimeoutError naming ``what`` when
+    ``timeout`` seconds pass without one."""
+    result = waits.poll(check, timeout, interval)
+    if not result:
+        raise TimeoutError(f'{what}: not after {timeout:.0f} s')
+    return result
 
 
 @dataclasses.dataclass
