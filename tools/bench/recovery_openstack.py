@@ -99,7 +99,8 @@ class Masakari:
     """masakari-api + masakari-engine on the bed, one segment of its
     hosts."""
 
-    def __init__(self, bed: ob.Bed, tmp: str) -> None:
+    def __init__(self, bed: ob.Bed, tmp: str,
+                 engine_threads: int | None = None) -> None:
         cloud = types.SimpleNamespace(region=bed.region, credentials={
             'auth_url': bed.auth_url, 'username': 'masakari',
             'password': bed.password, 'project_name': 'service',
@@ -109,6 +110,10 @@ class Masakari:
         self.dep = benchenv.Deployment(
             tmp, self.db.url, bed.env['MASAKARI_BED_TRANSPORT_URL'], cloud,
             keystone=True)
+        if engine_threads is not None:
+            # The engine reads the API's configuration file.
+            self.dep.extra['DEFAULT']['host_failure_recovery_threads'] = \
+                str(engine_threads)
         try:
             self.dep.start_api()
             self.client = benchenv.Client(self.dep.api.port, cloud,
@@ -192,11 +197,15 @@ def main() -> None:
     parser.add_argument('--rounds', type=int, default=1)
     parser.add_argument('--poll', type=float, default=0.5)
     parser.add_argument('--bare-workers', type=int, default=20)
+    parser.add_argument(
+        '--engine-threads', type=int, default=None,
+        help='[DEFAULT] host_failure_recovery_threads of the engine '
+             '(default: the option\'s default, 16)')
     args = parser.parse_args()
     bed = ob.Bed.load()
     nova = ob.Nova(bed, bed.token('admin', 'admin'))
     tmp = tempfile.TemporaryDirectory(prefix='masakari-bench-')
-    ours = Masakari(bed, tmp.name)
+    ours = Masakari(bed, tmp.name, args.engine_threads)
     bare = Bare(ob.Nova(bed, bed.token('masakari', 'service')),
                 args.bare_workers)
     bare.warm_up()
