@@ -263,13 +263,18 @@ class RabbitMQ(Server):
         return f"rabbit://guest:guest@127.0.0.1:{self.port}/"
 
 
+def _on_database(server_url: str, database: str | None) -> Any:
+    import sqlalchemy as sa
+
+    return sa.engine.make_url(server_url).set(database=database)
+
+
 def _admin(server_url: str, statement: str) -> None:
     import sqlalchemy as sa
 
-    engine = sa.create_engine(server_url + ("postgres" if server_url
-                                            .startswith("postgresql")
-                                            else ""),
-                              isolation_level="AUTOCOMMIT")
+    admin = _on_database(server_url, "postgres" if server_url.startswith(
+        "postgresql") else None)
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql(statement)
@@ -280,8 +285,11 @@ def _admin(server_url: str, statement: str) -> None:
 def create_database(server_url: str, name: str) -> str:
     """An empty database ``name`` on the server; its URL."""
     _admin(server_url, f"CREATE DATABASE {name}")
-    return server_url + name
+    return _on_database(server_url, name).render_as_string(
+        hide_password=False)
 
 
 def drop_database(server_url: str, name: str) -> None:
-    _admin(server_url, f"DROP DATABASE IF EXISTS {name}")
+    """Drop ``name``; on PostgreSQL even while sessions are connected."""
+    force = " WITH (FORCE)" if server_url.startswith("postgresql") else ""
+    _admin(server_url, f"DROP DATABASE IF EXISTS {name}{force}")
