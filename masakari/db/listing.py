@@ -24,6 +24,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from oslo_utils import strutils
+from sqlalchemy.ext import compiler
+from sqlalchemy.sql import visitors
 
 from masakari.db import records
 from masakari import exception
@@ -92,11 +94,59 @@ def _order_by_clauses(model: type, order: tuple[tuple[str, str], ...]
         col = getattr(model, key)
         prop_col = sa.inspect(model).columns[key]
         if _nullable(prop_col):
-            not_null = sa.case((col.is_(None), 0), else_=1)
-            clauses.append(not_null.asc() if direction == "asc"
-                           else not_null.desc())
-        clauses.append(col.asc() if direction == "asc" else col.desc())
+            clauses.append(NullSmallestOrder(prop_col, direction == "desc"))
+        else:
+            clauses.append(col.asc() if direction == "asc" else col.desc())
     return tuple(clauses)
+
+
+class NullSmallestOrder(sa.sql.expression.ColumnElement):
+    """ORDER BY term on a nullable column where NULL is the smallest value.
+
+    Rendered per backend so that an index can serve it: SQLite and
+    MySQL/MariaDB put NULL first in ascending order by themselves (a plain
+    ``col ASC`` / ``col DESC``); PostgreSQL is told ``ASC NULLS FIRST`` /
+    ``DESC NULLS LAST`` (one index built ``NULLS FIRST`` serves both
+    directions); any other backend gets a ``CASE`` key in front.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", visitors.InternalTraversal.dp_clauseelement),
+        ("descending", visitors.InternalTraversal.dp_boolean),
+    ]
+
+    def __init__(self, column: sa.Column, descending: bool) -> None:
+        self.column = column
+        self.descending = descending
+
+
+def _direction(term: NullSmallestOrder) -> str:
+    return "DESC" if term.descending else "ASC"
+
+
+@compiler.compiles(NullSmallestOrder)
+def _null_smallest_generic(term: NullSmallestOrder, compiler_: Any,
+                           **kw: Any) -> str:
+    column = compiler_.process(term.column, **kw)
+    direction = _direction(term)
+    return (f"CASE WHEN {column} IS NULL THEN 0 ELSE 1 END {direction}, "
+            f"{column} {direction}")
+
+
+@compiler.compiles(NullSmallestOrder, "sqlite")
+@compiler.compiles(NullSmallestOrder, "mysql")
+def _null_smallest_native(term: NullSmallestOrder, compiler_: Any,
+                          **kw: Any) -> str:
+    return f"{compiler_.process(term.column, **kw)} {_direction(term)}"
+
+
+@compiler.compiles(NullSmallestOrder, "postgresql")
+def _null_smallest_postgresql(term: NullSmallestOrder, compiler_: Any,
+                              **kw: Any) -> str:
+    nulls = "NULLS LAST" if term.descending else "NULLS FIRST"
+    return (f"{compiler_.process(term.column, **kw)} {_direction(term)} "
+            f"{nulls}")
 
 
 def _after(col, direction: str, value: Any):

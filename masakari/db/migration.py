@@ -15,6 +15,10 @@ upstream-made databases).
 Databases last migrated by the old sqlalchemy-migrate tooling carry a
 ``migrate_version`` table; they are stamped with the matching alembic
 revision before upgrading.  Versions older than 7 are refused.
+
+The alembic chain is upstream's, revision for revision.  Once a database is
+at head, ``db_sync`` also creates our extra indexes
+(:mod:`masakari.db.indexes`), which are outside the chain.
 """
 
 import contextlib
@@ -29,6 +33,7 @@ from alembic import script as alembic_script
 from alembic.util import exc as alembic_exc
 from oslo_log import log as logging
 
+from masakari.db import indexes
 from masakari import exception
 
 LOG = logging.getLogger(__name__)
@@ -140,11 +145,14 @@ def _legacy_stamp(connection) -> str | None:
 
 def db_sync(version: Any = None, engine: sa.engine.Engine | None = None,
             url: str | None = None,
-            taskflow_connection: str | None = None) -> None:
+            taskflow_connection: str | None = None,
+            extra_indexes: bool = True) -> None:
     """Upgrade the schema to ``version`` (default: head).
 
-    Then, if ``taskflow_connection`` (the engine's ``[taskflow]
-    connection``) is given, upgrade taskflow's persistence tables there.
+    At head, the missing extra indexes are then created (unless
+    ``extra_indexes`` is false: upstream's schema exactly).  Then, if
+    ``taskflow_connection`` (the engine's ``[taskflow] connection``) is
+    given, upgrade taskflow's persistence tables there.
     """
     target = resolve_version(version) or "head"
     engine, own = _engine(engine, url)
@@ -160,6 +168,10 @@ def db_sync(version: Any = None, engine: sa.engine.Engine | None = None,
                 alembic_command.upgrade(cfg, target)
             except alembic_exc.CommandError as exc:
                 raise exception.InvalidInput(reason=str(exc))
+        if extra_indexes:
+            with engine.begin() as conn:
+                if _current(conn) in heads():
+                    indexes.create_missing(conn)
     finally:
         if own:
             engine.dispose()

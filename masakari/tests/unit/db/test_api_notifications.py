@@ -107,6 +107,43 @@ def test_notification_filters(db):
     assert uuids(updated_before=far) == [b.notification_uuid]
 
 
+def _seed_with_null_created_at(db):
+    """Notifications whose created_at is NULL, tied or distinct; returns
+    them in ascending list order (NULL smallest, then id)."""
+    seg = make_segment(db)
+    host = make_host(db, seg)
+    early, late = NOW, NOW + datetime.timedelta(hours=1)
+    stamps = [late, None, early, None, late, early, None]
+    notes = [make_notification(db, host, created_at=stamp,
+                               when=NOW + datetime.timedelta(minutes=i))
+             for i, stamp in enumerate(stamps)]
+    return sorted(notes, key=lambda n: (n.created_at is not None,
+                                        n.created_at or NOW, n.id))
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc", None])
+@pytest.mark.parametrize("filters", [{}, {"status": "new"}])
+def test_null_created_at_is_the_smallest(db, direction, filters):
+    """The default order (created_at, id) puts NULL created_at first
+    ascending and last descending on every backend, pages included."""
+    ascending = _seed_with_null_created_at(db)
+    expected = [n.id for n in (ascending if direction == "asc"
+                               else reversed(ascending))]
+    dirs = [direction] if direction else None
+    full = db.api.notification_get_all_by_filters(dict(filters),
+                                                  sort_dirs=dirs)
+    assert [n.id for n in full] == expected
+    paged, marker = [], None
+    for _ in range(len(expected) + 1):
+        page = db.api.notification_get_all_by_filters(
+            dict(filters), sort_dirs=dirs, limit=2, marker=marker)
+        if not page:
+            break
+        paged.extend(n.id for n in page)
+        marker = page[-1].id
+    assert paged == expected
+
+
 def test_notification_cas_update(db):
     seg = make_segment(db)
     host = make_host(db, seg)

@@ -13,8 +13,10 @@
 
 An "upstream-made" database is built from hand-written DDL of upstream's
 schema (the one upstream masakari's own ``db sync`` leaves behind) plus the
-stamped version table; our db_sync must accept or upgrade it, and the
-result must match our models exactly (alembic autogenerate finds no diff).
+stamped version table; our db_sync must accept or upgrade it.  The alembic
+chain alone yields exactly upstream's schema, which the models describe
+(alembic autogenerate finds no diff); a full sync adds exactly our extra
+indexes (masakari.db.indexes) on top, and nothing else.
 """
 
 import pytest
@@ -22,6 +24,7 @@ import sqlalchemy as sa
 from alembic import autogenerate
 from alembic import migration as alembic_migration
 
+from masakari.db import indexes
 from masakari.db import migration
 from masakari.db import models
 from masakari import exception
@@ -190,8 +193,34 @@ def _is_version_table(diff) -> bool:
             (VERSION_TABLE, "migrate_version"))
 
 
-def sync(database, version=None):
-    migration.db_sync(version, url=database.url, taskflow_connection=None)
+EXTRA_NAMES = sorted(i.name for i in indexes.EXTRA_INDEXES)
+
+
+def assert_models_plus_extras(database) -> None:
+    """The schema is the models' (upstream's) plus exactly our extra
+    indexes, with their tables and columns."""
+    diff = model_diff(database)
+    assert all(d[0] == "remove_index" for d in diff), diff
+    found = sorted((d[1].name, d[1].table.name,
+                    tuple(c.name for c in d[1].columns)) for d in diff)
+    assert found == sorted((i.name, i.table, i.columns)
+                           for i in indexes.EXTRA_INDEXES)
+
+
+def with_extras(snapshot: dict) -> dict:
+    """``snapshot`` with our extra indexes added, as the inspector lists
+    them."""
+    out = {name: dict(table) for name, table in snapshot.items()}
+    for index in indexes.EXTRA_INDEXES:
+        table = out[index.table]
+        table["indexes"] = sorted(table["indexes"] +
+                                  [(index.name, index.columns, False)])
+    return out
+
+
+def sync(database, version=None, extra_indexes=True):
+    migration.db_sync(version, url=database.url, taskflow_connection=None,
+                      extra_indexes=extra_indexes)
 
 
 def version(database):
@@ -204,7 +233,7 @@ def test_upgrade_from_empty_matches_models(empty_database):
     assert version(empty_database) is None
     sync(empty_database)
     assert version(empty_database) == HEAD
-    assert model_diff(empty_database) == []
+    assert_models_plus_extras(empty_database)
     tables = set(schema_snapshot(empty_database))
     assert tables == {"failover_segments", "hosts", "notifications",
                       "vmoves", VERSION_TABLE}
@@ -222,6 +251,14 @@ def test_step_by_step(empty_database):
     for revision in REVISIONS:
         sync(empty_database, revision)
         assert version(empty_database) == revision
+    assert_models_plus_extras(empty_database)
+
+
+def test_chain_alone_matches_models(empty_database):
+    """Without the extra indexes a synced database is upstream's schema
+    exactly, as the models describe it."""
+    sync(empty_database, extra_indexes=False)
+    assert version(empty_database) == HEAD
     assert model_diff(empty_database) == []
 
 
@@ -239,13 +276,14 @@ def test_unknown_target_is_invalid_input(empty_database, bad):
     assert version(empty_database) is None
 
 
-def test_upstream_head_database_is_up_to_date(empty_database):
+def test_upstream_head_database_only_gains_the_extra_indexes(
+        empty_database):
     build_upstream(empty_database, HEAD)
     before = schema_snapshot(empty_database)
     sync(empty_database)
-    assert schema_snapshot(empty_database) == before
+    assert schema_snapshot(empty_database) == with_extras(before)
     assert version(empty_database) == HEAD
-    assert model_diff(empty_database) == []
+    assert_models_plus_extras(empty_database)
 
 
 @pytest.mark.parametrize("revision", REVISIONS[:2])
@@ -253,12 +291,14 @@ def test_upstream_older_database_upgrades(empty_database, revision):
     build_upstream(empty_database, revision)
     sync(empty_database)
     assert version(empty_database) == HEAD
-    assert model_diff(empty_database) == []
+    assert_models_plus_extras(empty_database)
 
 
-def test_our_schema_equals_upstream_ddl(empty_database):
-    """Our migrations produce what the hand-written upstream DDL does."""
-    sync(empty_database)
+@pytest.mark.parametrize("extra_indexes", [False, True])
+def test_our_schema_equals_upstream_ddl(empty_database, extra_indexes):
+    """Our alembic chain produces what the hand-written upstream DDL does;
+    a full sync adds exactly the extra indexes to it."""
+    sync(empty_database, extra_indexes=extra_indexes)
     ours = schema_snapshot(empty_database)
     other = type(empty_database)(empty_database.backend)
     try:
@@ -268,7 +308,7 @@ def test_our_schema_equals_upstream_ddl(empty_database):
         other.drop()
     for snap in (ours, theirs):
         snap.pop(VERSION_TABLE)
-    assert ours == theirs
+    assert ours == (with_extras(theirs) if extra_indexes else theirs)
 
 
 @pytest.mark.parametrize("legacy,stamped", [(7, REVISIONS[0]),
@@ -285,7 +325,7 @@ def test_legacy_migrate_database_is_stamped(empty_database, legacy,
         engine.dispose()
     sync(empty_database)
     assert version(empty_database) == HEAD
-    assert model_diff(empty_database) == []
+    assert_models_plus_extras(empty_database)
 
 
 @pytest.mark.parametrize("legacy", [1, 6])
@@ -318,7 +358,7 @@ def test_legacy_unknown_version(empty_database, monkeypatch):
     monkeypatch.setenv(migration.FORCE_ENV, "1")
     sync(empty_database)
     assert version(empty_database) == HEAD
-    assert model_diff(empty_database) == []
+    assert_models_plus_extras(empty_database)
 
 
 def test_taskflow_tables_in_the_same_database(empty_database):
