@@ -9,7 +9,11 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""SQLAlchemy models; the schema is upstream's column for column."""
+"""SQLAlchemy models; the schema is upstream's column for column.
+
+The indexes ``db sync`` adds on top of it are listed in
+:mod:`masakari.db.indexes`, not here: the models stay upstream's schema.
+"""
 
 import datetime
 
