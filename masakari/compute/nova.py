@@ -58,6 +58,10 @@ def _translate(
     return cexc.ComputeError(method=method, url=url, reason=str(err))
 
 
+# A host name no compute service has: the warm-up call lists nothing.
+WARM_UP_HOST = "masakari-engine-warm-up"
+
+
 class API:
     """Nova calls needed by masakari.
 
@@ -79,15 +83,20 @@ class API:
         self._adapter_factory = adapter_factory
 
     def warm_up(self) -> None:
-        """Log in to Keystone and find Nova's endpoint before the first call.
+        """Log in, find Nova's endpoint and make one authenticated call.
 
         The session keeps the token, so the first recovery does not pay
-        for the login; keystoneauth renews it when it nears expiry.
+        for the login; keystoneauth renews it when it nears expiry. The
+        call (a compute service listing filtered to a host name nothing
+        has) lets Nova validate and cache that token: otherwise the first
+        recovery's first request waits while Nova asks Keystone about it.
+        It also shows at start-up whether Nova accepts the credentials.
         """
         adapter = self._adapter_factory(self._conf)
         get_endpoint = getattr(adapter, "get_endpoint", None)
         if get_endpoint is not None:
             get_endpoint()
+        self.list_services(None, host=WARM_UP_HOST)
 
     # -- transport -----------------------------------------------------
     def _request(

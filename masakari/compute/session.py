@@ -29,9 +29,11 @@ from typing import Any
 from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import session as ks_session
+from oslo_config import cfg
 
 NOVA_MICROVERSION = "2.53"
 DEFAULT_TIMEOUT = 30
+DEFAULT_POOL_SIZE = 10
 
 _ID_LIKE = re.compile(r"^(default|[0-9a-f]{32})$")
 # CA bundles requests takes from the environment when verify is True.
@@ -103,7 +105,22 @@ def _settings(conf: Any) -> dict[str, Any]:
         "split_loggers": bool(conf.split_loggers),
         "tls_ciphers": conf.tls_ciphers,
         "tls_min_version": conf.tls_min_version,
+        "pool_size": _pool_size(conf),
     }
+
+
+def _pool_size(conf: Any) -> int:
+    """Connections kept open to Nova: as many as the engine's evacuations
+    can send at once (max_concurrent_evacuations, where registered).
+
+    requests keeps 10 per host by default; with more threads than that,
+    every request beyond the tenth opened a connection that was thrown
+    away afterwards ("Connection pool is full").
+    """
+    try:
+        return max(DEFAULT_POOL_SIZE, int(conf.max_concurrent_evacuations))
+    except (AttributeError, cfg.NoSuchOptError, TypeError, ValueError):
+        return DEFAULT_POOL_SIZE
 
 
 def environment_once(verify: bool | str) -> bool | str | None:
@@ -160,6 +177,13 @@ def build_adapter(settings: dict[str, Any]) -> ks_adapter.Adapter:
         tls_min_version=settings.get("tls_min_version") or None,
     )
     session.session.trust_env = once is None
+    pool = ks_session.TCPKeepAliveAdapter(
+        pool_maxsize=settings.get("pool_size") or DEFAULT_POOL_SIZE,
+        tls_ciphers=settings.get("tls_ciphers"),
+        tls_min_version=settings.get("tls_min_version") or None,
+    )
+    for scheme in ("https://", "http://"):
+        session.session.mount(scheme, pool)
     catalog = parse_catalog_info(settings["catalog"])
     return ks_adapter.Adapter(
         session,

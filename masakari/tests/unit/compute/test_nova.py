@@ -244,13 +244,24 @@ def test_adapter_is_shared_and_uses_microversion():
         conf.clear_override("os_privileged_user_tenant")
 
 
-def test_warm_up_logs_in_and_resolves_the_endpoint_without_a_request():
-    api, adapter = make([])
+def test_warm_up_logs_in_resolves_the_endpoint_and_makes_one_small_call():
+    api, adapter = make([{"services": []}])
     resolved = []
     adapter.get_endpoint = lambda: resolved.append(True) or "http://nova"
     api.warm_up()
     assert resolved == [True]
-    assert adapter.calls == []
+    # One authenticated listing that matches nothing: Nova caches the
+    # token's validation before the first recovery needs it.
+    assert [c[:3] for c in adapter.calls] == [
+        ("GET", "/os-services",
+         {"host": nova.WARM_UP_HOST, "binary": "nova-compute"})]
+
+
+def test_warm_up_error_from_nova_propagates_to_the_caller():
+    api, adapter = make([cexc.ComputeForbidden("not an admin")])
+    adapter.get_endpoint = lambda: "http://nova"
+    with pytest.raises(exception.MasakariException):
+        api.warm_up()
 
 
 def test_warm_up_error_propagates_to_the_caller():

@@ -116,3 +116,22 @@ def test_keystoneauth_session_options_reach_the_session(clean_env):
 def test_certfile_alone_is_the_client_certificate(clean_env):
     settings = nova_session._settings(_conf(certfile="/both.pem"))
     assert nova_session.build_adapter(settings).session.cert == "/both.pem"
+
+
+def test_connection_pool_holds_as_many_as_the_engine_evacuates_at_once(
+        clean_env):
+    conf = _conf(max_concurrent_evacuations=40, tls_min_version="1.3")
+    session = nova_session.build_adapter(nova_session._settings(conf)).session
+    for scheme in ("http://", "https://"):
+        pool = session.session.get_adapter(scheme + "nova.example")
+        assert pool._pool_maxsize == 40
+        assert pool.tls_min_version is not None
+    # Never fewer than requests' own default.
+    conf.set_override("max_concurrent_evacuations", 2)
+    assert nova_session._settings(conf)["pool_size"] == \
+        nova_session.DEFAULT_POOL_SIZE
+    # Settings without the engine's option (an older caller) still work.
+    settings = dict(SETTINGS)
+    session = nova_session.build_adapter(settings).session
+    assert session.session.get_adapter("http://x")._pool_maxsize == \
+        nova_session.DEFAULT_POOL_SIZE
