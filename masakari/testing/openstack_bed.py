@@ -225,13 +225,14 @@ class Nova:
         return {s['id']: s for s in listing['servers'] if s['id'] in wanted}
 
     def wait_servers(self, ids: list[str], done: Callable[[dict], bool],
-                     timeout: float, what: str) -> dict[str, dict]:
+                     timeout: float, what: str,
+                     interval: float = 1.0) -> dict[str, dict]:
         def check() -> dict[str, dict] | None:
             now = self.servers(ids)
             if len(now) == len(ids) and all(map(done, now.values())):
                 return now
             return None
-        return poll(check, timeout, what, interval=1.0)
+        return poll(check, timeout, what, interval=interval)
 
     def service(self, host: str) -> dict:
         found = self.call(
