@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import glob
 import os
 import statistics
 import subprocess
@@ -61,8 +62,11 @@ class ScratchDatabase:
     named database on a PostgreSQL/MariaDB server (dropped on close)."""
 
     def __init__(self, backend: str, tmp: str,
-                 server: str | None = None) -> None:
-        """``server``: the server's URL (default: from the environment)."""
+                 server: str | None = None,
+                 separate_taskflow: bool = False) -> None:
+        """``server``: the server's URL (default: from the environment);
+        ``separate_taskflow``: the engine's taskflow persistence in a
+        second SQLite file (``taskflow_url``) rather than the main one."""
         self.backend = backend
         self._admin = None
         if backend == 'sqlite':
@@ -77,7 +81,10 @@ class ScratchDatabase:
                 conn.exec_driver_sql(f'CREATE DATABASE {self.name}')
             self.url = server.set(database=self.name).render_as_string(
                 hide_password=False)
-        migration.db_sync(url=self.url, taskflow_connection=self.url)
+        self.taskflow_url = self.url
+        if separate_taskflow and backend == 'sqlite':
+            self.taskflow_url = f'sqlite:///{tmp}/taskflow.sqlite'
+        migration.db_sync(url=self.url, taskflow_connection=self.taskflow_url)
 
     def close(self) -> None:
         if self._admin is None:
@@ -102,7 +109,8 @@ class Deployment:
     """
 
     def __init__(self, tmp: str, db_url: str, transport: str | None,
-                 cloud: Any = None, keystone: bool = False) -> None:
+                 cloud: Any = None, keystone: bool = False,
+                 taskflow_url: str | None = None) -> None:
         self.tmp = tmp
         self.cloud = cloud
         run = uuid.uuid4().hex[:8]
@@ -111,8 +119,9 @@ class Deployment:
                    'control_exchange': f'masakari-bench-{run}',
                    'masakari_topic': f'ha_engine-bench-{run}',
                    'notification_delay_max': '0'}
-        extra: dict[str, dict[str, str]] = {'DEFAULT': default,
-                                            'taskflow': {'connection': db_url}}
+        extra: dict[str, dict[str, str]] = {
+            'DEFAULT': default,
+            'taskflow': {'connection': taskflow_url or db_url}}
         if cloud is not None:
             creds = cloud.credentials
             default.update({
@@ -247,6 +256,26 @@ class CpuMeter:
     def since(self, start: float | None) -> float | None:
         end = self()
         return None if start is None or end is None else end - start
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a service manager and its workers)."""
+    pids, todo = [], [pid]
+    while todo and len(pids) < 100:
+        current = todo.pop()
+        pids.append(current)
+        for children in glob.glob(f'/proc/{current}/task/*/children'):
+            try:
+                with open(children) as f:
+                    todo.extend(int(c) for c in f.read().split())
+            except OSError:
+                pass
+    return pids
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by ``pid`` and its descendants."""
+    return sum(CpuMeter(p)() or 0.0 for p in process_tree(pid))
 
 
 def percentile(samples: list[float], fraction: float) -> float:

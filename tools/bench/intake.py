@@ -16,7 +16,7 @@
     . .test-services/env
     .venv/bin/python tools/bench/intake.py [--db sqlite postgresql]
         [--notifications 200] [--warmup 10] [--keystone] [--no-engine]
-        [--py-spy DIR] [--repeat N]
+        [--py-spy DIR [--spy-on api|engine]] [--repeat N]
 
 The setup: one masakari-api worker and one masakari-engine, both real
 processes on RabbitMQ ($MASAKARI_TEST_TRANSPORT_URL), a scratch database
@@ -43,10 +43,14 @@ Afterwards (not on the clock) the script checks that every accepted
 (202) notification is in the database, then waits until the engine has
 finished all of them and prints how long that took from the first POST.
 ``API CPU`` is the API process's CPU time per POST during the series: on a
-busy machine it moves much less than the wall-clock figures.
+busy machine it moves much less than the wall-clock figures. ``engine
+CPU`` is what the engine's processes used during the series (the CPU the
+API competed with on the same machine).
 
 ``--py-spy DIR`` attaches ``py-spy record`` (from PyPI) to the API
-process during the series and writes a speedscope profile per run.
+process, waiting threads included (``--spy-on engine``: the engine's
+worker, the thread holding the GIL only) during the series and writes a
+speedscope profile per run.
 """
 
 from __future__ import annotations
@@ -93,13 +97,17 @@ def vm_notification(host: str, server: str) -> dict:
 class Spy:
     """``py-spy record`` attached to a pid until stopped."""
 
-    def __init__(self, pid: int, path: str) -> None:
+    def __init__(self, pid: int, path: str, idle: bool = True) -> None:
+        """``idle``: sample waiting threads too (wall time, where a
+        request waits); without, only the thread holding the GIL (where
+        the process's Python CPU time goes)."""
         self.log = path + '.log'
         with open(self.log, 'wb') as log:
             self.proc = subprocess.Popen(
                 [os.path.join(os.path.dirname(sys.executable), 'py-spy'),
                  'record', '--pid', str(pid), '--rate', '1000', '--format',
-                 'speedscope', '--output', path, '--idle', '--threads'],
+                 'speedscope', '--output', path, '--threads']
+                + (['--idle'] if idle else ['--gil']),
                 stdout=log, stderr=subprocess.STDOUT)
         # Sampling starts once py-spy says so.
         if not waits.poll(self._sampling, 30, interval=0.1):
@@ -120,11 +128,13 @@ def run(args, backend: str, round_no: int) -> None:
     total = args.notifications + args.warmup
     server_ids = [str(uuid.uuid4()) for _ in range(total)]
     with tempfile.TemporaryDirectory(prefix='masakari-bench-') as tmp:
-        db = benchenv.ScratchDatabase(backend, tmp)
+        db = benchenv.ScratchDatabase(
+            backend, tmp, separate_taskflow=args.taskflow_db == 'separate')
         cloud = ProcessCloud(types.SimpleNamespace(scale=args.scale),
                              cloud_spec(total, server_ids, args.scale))
         dep = benchenv.Deployment(tmp, db.url, benchenv.transport_url(),
-                                  cloud, keystone=args.keystone)
+                                  cloud, keystone=args.keystone,
+                                  taskflow_url=db.taskflow_url)
         try:
             dep.start_api()
             client = benchenv.Client(dep.api.port, cloud, args.keystone)
@@ -138,11 +148,18 @@ def run(args, backend: str, round_no: int) -> None:
             spy = None
             if args.py_spy:
                 os.makedirs(args.py_spy, exist_ok=True)
-                spy = Spy(dep.api.proc.pid, os.path.join(
-                    args.py_spy, f'intake-{backend}-{round_no}.json'))
+                target = (benchenv.process_tree(dep.engine.pid)[-1]
+                          if args.spy_on == 'engine' and dep.engine
+                          else dep.api.proc.pid)
+                spy = Spy(target, os.path.join(
+                    args.py_spy,
+                    f'intake-{args.spy_on}-{backend}-{round_no}.json'),
+                    idle=args.spy_on == 'api')
             samples, accepted, failures = [], [], 0
             cpu = benchenv.CpuMeter(dep.api.proc.pid)
             cpu_start = cpu()
+            engine_start = (benchenv.tree_cpu(dep.engine.pid)
+                            if dep.engine is not None else 0.0)
             start = time.perf_counter()
             for host, sid in measured:
                 elapsed, status, raw = client.call(
@@ -155,6 +172,8 @@ def run(args, backend: str, round_no: int) -> None:
                     failures += 1
             wall = time.perf_counter() - start
             used = cpu.since(cpu_start)
+            engine_used = (benchenv.tree_cpu(dep.engine.pid) - engine_start
+                           if dep.engine is not None else None)
             if spy is not None:
                 spy.stop()
             client.close()
@@ -163,7 +182,9 @@ def run(args, backend: str, round_no: int) -> None:
                   f'{benchenv.figures(samples, wall)}   '
                   f'rejected {failures}   stored {stored}/{len(accepted)}'
                   + (f'   API CPU {used * 1000 / len(samples):.2f} ms/req'
-                     if used is not None else ''), flush=True)
+                     if used is not None else '')
+                  + (f'   engine CPU {engine_used:.2f} s'
+                     if engine_used is not None else ''), flush=True)
             if stored != len(accepted):
                 raise SystemExit('accepted notifications are missing')
             if args.engine:
@@ -207,7 +228,15 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="the simulated Nova's seconds per real second")
     parser.add_argument('--drain-timeout', type=float, default=300.0)
     parser.add_argument('--repeat', type=int, default=1)
+    parser.add_argument('--taskflow-db', choices=['same', 'separate'],
+                        default='same',
+                        help="where the engine's taskflow persistence is "
+                        'on SQLite: the main database file (as upstream '
+                        'deploys it) or a second file')
     parser.add_argument('--py-spy', metavar='DIR', default=None)
+    parser.add_argument('--spy-on', choices=['api', 'engine'], default='api',
+                        help="the process --py-spy records (engine: its "
+                        'worker)')
     args = parser.parse_args(argv)
     if args.notifications < 1 or args.warmup < 0 or args.repeat < 1:
         parser.error('--notifications >= 1, --warmup >= 0, --repeat >= 1')

@@ -56,7 +56,7 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
-import glob
+import datetime
 import os
 import shutil
 import statistics
@@ -117,7 +117,8 @@ class Masakari:
     hosts."""
 
     def __init__(self, bed: ob.Bed, tmp: str,
-                 engine_threads: int | None = None) -> None:
+                 engine_threads: int | None = None,
+                 engine_options: list[str] = ()) -> None:
         cloud = types.SimpleNamespace(region=bed.region, credentials={
             'auth_url': bed.auth_url, 'username': 'masakari',
             'password': bed.password, 'project_name': 'service',
@@ -131,6 +132,9 @@ class Masakari:
         # which the API would reject as a duplicate (409).
         self.dep.extra['DEFAULT'][
             'duplicate_notification_detection_interval'] = '0'
+        for option in engine_options:
+            name, _, value = option.partition('=')
+            self.dep.extra['DEFAULT'][name] = value
         if engine_threads is not None:
             # The engine reads the API's configuration file.
             self.dep.extra['DEFAULT']['host_failure_recovery_threads'] = \
@@ -162,17 +166,7 @@ class Masakari:
     def engine_cpu(self) -> float:
         """CPU seconds the engine's processes (its service manager and
         worker) used so far."""
-        pids, todo = [], [self.dep.engine.pid]
-        while todo and len(pids) < 100:
-            pid = todo.pop()
-            pids.append(pid)
-            for children in glob.glob(f'/proc/{pid}/task/*/children'):
-                try:
-                    with open(children) as f:
-                        todo.extend(int(c) for c in f.read().split())
-                except OSError:
-                    pass
-        return sum(benchenv.CpuMeter(p)() or 0.0 for p in pids)
+        return benchenv.tree_cpu(self.dep.engine.pid)
 
     def recover(self, host: str, ids: list[str]) -> None:
         self.cpu_at_start = self.engine_cpu()
@@ -209,19 +203,20 @@ class Masakari:
 
 
 def one_round(nova: ob.Nova, side, count: int, interval: float
-              ) -> tuple[float, float | None, dict[str, int]]:
+              ) -> tuple[float, float | None, dict[str, int], str]:
     host = nova.bed.hosts[0]
     ids = nova.boot(host, count, metadata=ob.HA, prefix='bench')
     try:
         nova.wait_servers(ids, ob.is_active, BOOT_TIMEOUT, 'boot')
         nova.bed.kill_compute(host)
         start = time.monotonic()
+        started_at = datetime.datetime.now().strftime('%H:%M:%S.%f')[:-3]
         side.recover(host, ids)
         landed = wait_recovered(nova, ids, host, interval)
         elapsed = time.monotonic() - start
         finished = (side.finished_after(start)
                     if isinstance(side, Masakari) else None)
-        return elapsed, finished, landed
+        return elapsed, finished, landed, started_at
     finally:
         # The host first: a delete sent while its dead compute still
         # looks up would wait for that compute for ever.
@@ -242,6 +237,9 @@ def main() -> None:
         help='[DEFAULT] host_failure_recovery_threads of the engine '
              '(default: the option\'s default, 16)')
     parser.add_argument(
+        '--engine-option', action='append', default=[], metavar='NAME=VALUE',
+        help='a [DEFAULT] option for masakari (repeatable)')
+    parser.add_argument(
         '--nova-warmup', type=int, default=2, metavar='SERVERS',
         help='an uncounted bare recovery of this many servers first '
              '(0: none)')
@@ -252,7 +250,7 @@ def main() -> None:
     bed = ob.Bed.load()
     nova = ob.Nova(bed, bed.token('admin', 'admin'))
     tmp = tempfile.TemporaryDirectory(prefix='masakari-bench-')
-    ours = Masakari(bed, tmp.name, args.engine_threads)
+    ours = Masakari(bed, tmp.name, args.engine_threads, args.engine_option)
     bare = Bare(ob.Nova(bed, bed.token('masakari', 'service')),
                 args.bare_workers)
     bare.warm_up()
@@ -270,7 +268,7 @@ def main() -> None:
             if n % 2:
                 order.reverse()
             for name, side in order:
-                elapsed, finished, landed = one_round(
+                elapsed, finished, landed, started_at = one_round(
                     nova, side, args.servers, args.poll)
                 times[name].append(elapsed)
                 extra = (f'  (notification finished after {finished:.2f} s,'
@@ -278,7 +276,8 @@ def main() -> None:
                          if finished is not None else '')
                 spread = ', '.join(f'{h} {c}' for h, c in sorted(
                     landed.items()))
-                print(f'round {n + 1} {name:8s}: all {args.servers} ACTIVE '
+                print(f'round {n + 1} {name:8s}: started {started_at}, '
+                      f'all {args.servers} ACTIVE '
                       f'elsewhere after {elapsed:6.2f} s ({spread}){extra}',
                       flush=True)
     finally:

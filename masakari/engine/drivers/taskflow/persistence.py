@@ -38,12 +38,15 @@ from taskflow.utils import persistence_utils as p_utils
 from masakari.db import session as db_session
 
 SQL_BACKENDS = frozenset({"sqlite", "mysql", "postgresql"})
+SQLITE_POOL_SIZE = 10
 
 
 class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
     """SQLAlchemy backend handing out one (stateless) connection object."""
 
     def __init__(self, conf: dict, engine: Any = None) -> None:
+        if engine is None:
+            conf = _pooled_sqlite_file(conf)
         super().__init__(conf, engine=engine)
         self._shared: impl_sqlalchemy.Connection | None = None
         self._shared_lock = threading.Lock()
@@ -61,6 +64,30 @@ class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
         with self._shared_lock:
             self._shared = None
         super().close()
+
+
+def _pooled_sqlite_file(conf: dict) -> dict:
+    """Engine settings keeping SQLite file connections open.
+
+    taskflow gives a SQLite file a NullPool, so every storage call (a
+    dozen per recovery task) opened a new connection, ran the pragmas and
+    closed it again; and it adds a ``time.sleep(0)`` on every check-in when
+    eventlet is importable, which only helps green threads.  A pool
+    without an overflow limit never makes a caller wait (SQLite itself
+    serialises the writers).
+    """
+    url = sa.engine.make_url(conf["connection"])
+    if url.get_backend_name() != "sqlite" or url.database in (
+            None, "", ":memory:"):
+        return conf
+    engine_args = {
+        "poolclass": sa.pool.QueuePool,
+        "pool_size": SQLITE_POOL_SIZE,
+        "max_overflow": -1,
+        "connect_args": {"check_same_thread": False},
+    }
+    return dict(conf, checkin_yield=False,
+                engine_args=dict(engine_args, **conf.get("engine_args", {})))
 
 
 def fetch(url: str) -> Any:

@@ -156,3 +156,46 @@ def test_writer_waits_for_a_lock_held_briefly(sqlite_file, database):
     finally:
         release.join()
         blocker.close()
+
+
+def test_writers_of_one_process_take_turns_without_polling(
+        sqlite_file, database, monkeypatch):
+    """While one thread's write transaction is open, another thread of
+    the same process waits for its turn instead of polling SQLite's lock
+    (only a writer from another process is polled for)."""
+    import threading
+
+    attempts = []
+    real = db_session.begin_immediate
+
+    def counting(dbapi_connection, *args, **kwargs):
+        attempts.append(threading.current_thread().name)
+        return real(dbapi_connection, *args, **kwargs)
+    monkeypatch.setattr(db_session, "begin_immediate", counting)
+    inside, release, second_done = (threading.Event(), threading.Event(),
+                                    threading.Event())
+
+    def first():
+        with database.writer() as session:
+            session.execute(sa.text("SELECT 1"))
+            inside.set()
+            release.wait(10)
+
+    def second():
+        with database.writer() as session:
+            session.execute(sa.text("SELECT 1"))
+        second_done.set()
+
+    one = threading.Thread(target=first, name="first")
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=second, name="second")
+    two.start()
+    # The second writer queues in-process: it has not even tried BEGIN.
+    assert not second_done.wait(0.3)
+    assert attempts == ["first"]
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert second_done.is_set()
+    assert attempts == ["first", "second"]

@@ -11,6 +11,9 @@
 # under the License.
 
 import contextlib
+import threading
+
+import sqlalchemy as sa
 
 from taskflow.persistence import models as tf_models
 from taskflow.persistence.backends import impl_memory
@@ -36,6 +39,38 @@ def test_sql_backend_shares_one_connection_and_persists(tmp_path):
     # A new backend on the same file sees what the first one wrote.
     with contextlib.closing(persistence.fetch(url)) as again:
         assert again.get_connection().get_logbook("b1").name == "book"
+
+
+def test_sqlite_file_connections_are_pooled_without_checkin_yield(tmp_path):
+    url = f"sqlite:///{tmp_path}/tf.sqlite"
+    with contextlib.closing(persistence.fetch(url)) as backend:
+        engine = backend.engine
+        assert isinstance(engine.pool, sa.pool.QueuePool)
+        assert not any(getattr(f, "__name__", "") == "_thread_yield"
+                       for f in engine.pool.dispatch.checkin)
+        conn = backend.get_connection()
+        conn.upgrade()
+        # Used from several threads, one connection stays open between
+        # storage calls instead of one being opened per call.
+        errors = []
+
+        def save(n):
+            try:
+                conn.save_logbook(tf_models.LogBook(f"b{n}", uuid=f"u{n}"))
+            except Exception as err:  # noqa: BLE001
+                errors.append(err)
+        threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert errors == []
+        assert engine.pool.checkedin() >= 1
+        assert {b.uuid for b in conn.get_logbooks()} >= {
+            f"u{n}" for n in range(8)}
+    # Memory databases keep taskflow's own (single-connection) pool.
+    with contextlib.closing(persistence.fetch("sqlite://")) as memory:
+        assert isinstance(memory.engine.pool, sa.pool.StaticPool)
 
 
 def test_other_backends_come_from_taskflow():
