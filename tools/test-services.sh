@@ -4,7 +4,9 @@
 #
 #   tools/test-services.sh install [pkg..] apt-get install what is missing
 #                                         (default: the servers' packages)
-#   tools/test-services.sh start [svc..]  start (default: mariadb postgresql rabbitmq)
+#   tools/test-services.sh start [svc..]  start (default: mariadb postgresql rabbitmq);
+#                                         instances already running are kept
+#   tools/test-services.sh restart [svc..] stop everything, start afresh
 #   tools/test-services.sh stop           stop exactly what start started
 #   tools/test-services.sh env            print the environment for the tests
 #
@@ -137,6 +139,20 @@ start_rabbitmq() {
     log "rabbitmq on 127.0.0.1:$port"
 }
 
+all_running() {  # all_running <svc...>: each one recorded and alive
+    [ -f "$DIR/pids" ] && [ -f "$ENVFILE" ] || return 1
+    local want name pid found
+    for want in "$@"; do
+        found=0
+        while read -r name pid; do
+            if [ "$name" = "$want" ] && kill -0 "$pid" 2>/dev/null; then
+                found=1
+            fi
+        done < "$DIR/pids"
+        [ $found = 1 ] || return 1
+    done
+}
+
 stop_all() {
     [ -f "$DIR/pids" ] || return 0
     local name pid
@@ -170,9 +186,13 @@ case $cmd in
     install)
         if [ $# -gt 0 ]; then install_packages "$@"; else install_packages "${DEB_PACKAGES[@]}"; fi
         ;;
-    start)
+    start|restart)
         services=("$@")
         [ ${#services[@]} -eq 0 ] && services=(mariadb postgresql rabbitmq)
+        if [ "$cmd" = start ] && all_running "${services[@]}"; then
+            log "already running: ${services[*]} (restart starts them afresh)"
+            exit 0
+        fi
         stop_all
         mkdir -p "$DIR"
         : > "$ENVFILE"
@@ -185,7 +205,7 @@ case $cmd in
         cat "$ENVFILE"
         ;;
     *)
-        echo "usage: $0 install [pkg ...]|start [mariadb|postgresql|rabbitmq ...]|stop|env" >&2
+        echo "usage: $0 install [pkg ...]|start|restart [mariadb|postgresql|rabbitmq ...]|stop|env" >&2
         exit 2
         ;;
 esac
