@@ -26,10 +26,10 @@ from __future__ import annotations
 import datetime
 import logging
 import random
-import threading
 from typing import Any
 
 from masakari import exception
+from masakari.engine import background
 from masakari.engine import lifecycle
 
 LOG = logging.getLogger(__name__)
@@ -45,8 +45,10 @@ class Periodic:
         self.context_factory = context_factory
         self._next_expiry_check: datetime.datetime | None = None
         self._check_expiry = True
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.loop = background.BackgroundLoop(
+            "masakari-periodic", lambda: self.run_once(),
+            interval=lambda: self.interval, clock=self.clock,
+            first_delay=self._fuzzy_delay)
 
     @property
     def interval(self) -> float:
@@ -60,33 +62,18 @@ class Periodic:
             ),
         )
 
-    def start(self) -> None:
-        if not self.conf.periodic_enable or self._thread is not None:
-            return
-        self._thread = threading.Thread(
-            target=self._loop, name="masakari-periodic", daemon=True
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _loop(self) -> None:
+    def _fuzzy_delay(self) -> float:
         # Engines started together (e.g. after a power cut) spread their
         # scans instead of all hitting the database at the same moment.
         fuzzy = max(0, int(getattr(self.conf, "periodic_fuzzy_delay", 0)))
-        if fuzzy and self.clock.sleep(random.uniform(0, fuzzy), self._stop):
-            return
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - keep the scheduler alive
-                LOG.exception("Periodic scan failed")
-            if self.clock.sleep(self.interval, self._stop):
-                return
+        return random.uniform(0, fuzzy) if fuzzy else 0.0
+
+    def start(self) -> None:
+        if self.conf.periodic_enable:
+            self.loop.start()
+
+    def stop(self) -> None:
+        self.loop.stop()
 
     def run_once(self) -> list[str]:
         """One scan; returns the uuids submitted for processing."""

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from typing import Any, Callable
 
+from masakari.engine import background
 from masakari.engine import store as store_mod
 from masakari.engine import timing
 from masakari.engine.policy import whatif
@@ -40,32 +40,20 @@ class CapacityWatch:
         self.conf, self.db, self.nova, self.clock = conf, db, nova, clock
         self.context_factory = context_factory or (lambda: None)
         self.lost: dict[str, list[str]] = {}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.loop = background.BackgroundLoop(
+            "masakari-capacity-watch", lambda: self.run_once(),
+            interval=lambda: self.interval, clock=clock)
 
     @property
     def interval(self) -> int:
         return int(self.conf.host_failure.failover_capacity_check_interval)
 
     def start(self) -> None:
-        if self.interval <= 0 or self._thread is not None:
-            return
-        self._thread = threading.Thread(
-            target=self._loop, name="masakari-capacity-watch", daemon=True)
-        self._thread.start()
+        if self.interval > 0:
+            self.loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-
-    def _loop(self) -> None:
-        while not self.clock.sleep(self.interval, self._stop):
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - keep watching
-                LOG.exception("Failover capacity check failed")
+        self.loop.stop()
 
     def run_once(self) -> dict[str, list[str]]:
         """Check every segment; returns segment uuid -> hosts whose

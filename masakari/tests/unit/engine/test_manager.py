@@ -357,10 +357,10 @@ def test_periodic_first_scan_after_a_random_fuzzy_delay(manager, clock, conf, mo
 
     def scan():
         scans.append(clock.monotonic())
-        periodic._stop.set()
+        periodic.loop.stopping.set()
     periodic.run_once = scan
     start = clock.monotonic()
-    periodic._loop()
+    periodic.loop.run()
     assert clock.slept[:len(first_sleeps)] == first_sleeps
     assert scans == [start + sum(first_sleeps)]
 

@@ -56,4 +56,4 @@ def test_warns_once_when_capacity_is_lost_and_says_when_back(conf, caplog):
 def test_off_by_default(conf):
     check = watch.CapacityWatch(conf, None, None, None)
     check.start()
-    assert check._thread is None
+    assert not check.loop.running
