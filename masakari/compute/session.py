@@ -29,7 +29,6 @@ from typing import Any
 from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import session as ks_session
-from oslo_config import cfg
 
 NOVA_MICROVERSION = "2.53"
 DEFAULT_TIMEOUT = 30
@@ -117,10 +116,9 @@ def _pool_size(conf: Any) -> int:
     every request beyond the tenth opened a connection that was thrown
     away afterwards ("Connection pool is full").
     """
-    try:
-        return max(DEFAULT_POOL_SIZE, int(conf.max_concurrent_evacuations))
-    except (AttributeError, cfg.NoSuchOptError, TypeError, ValueError):
-        return DEFAULT_POOL_SIZE
+    # An unregistered option raises NoSuchOptError, an AttributeError.
+    return max(DEFAULT_POOL_SIZE,
+               getattr(conf, "max_concurrent_evacuations", 0))
 
 
 def environment_once(verify: bool | str) -> bool | str | None:

@@ -69,9 +69,19 @@ class Database:
         # IMMEDIATE on SQLite.
         self._immediate = contextvars.ContextVar(
             "masakari_db_immediate", default=False)
-        # SQLite: this process's writer transactions take turns here (see
-        # _write_turn); None elsewhere.
-        self._writers: threading.RLock | None = None
+        # On SQLite, one writer transaction of this process at a time.
+        # SQLite has one write lock per file, and a writer that finds it
+        # taken polls it (see begin_immediate).  With dozens of engine
+        # threads writing at once, every one of them polled: the polling
+        # took a core and starved the other processes on the machine (the
+        # API among them).  Queued here, the threads wait without using
+        # the CPU and only the one whose turn it is polls, against other
+        # processes.  Re-entrant, so that a thread opening a second writer
+        # inside its first fails at SQLite's busy timeout, as it did
+        # before, rather than waiting here for ever.
+        self._write_turn: Any = (
+            threading.RLock() if connection.startswith("sqlite")
+            else contextlib.nullcontext())
 
     @classmethod
     def from_conf(cls, conf: Any, **kwargs: Any) -> "Database":
@@ -91,8 +101,6 @@ class Database:
                 if self._engine is None:
                     engine = self._ctx.writer.get_engine()
                     _tune_engine(engine, self._immediate)
-                    if engine.dialect.name == "sqlite":
-                        self._writers = threading.RLock()
                     self._engine = engine
                 engine = self._engine
         return engine
@@ -105,33 +113,12 @@ class Database:
                 engine.dispose()
 
     @contextlib.contextmanager
-    def _write_turn(self) -> Iterator[None]:
-        """On SQLite, one writer transaction of this process at a time.
-
-        SQLite has one write lock per file, and a writer that finds it
-        taken polls it (see :func:`begin_immediate`).  With dozens of
-        engine threads writing at once, every one of them polled: the
-        polling took a core and starved the other processes on the
-        machine (the API among them).  Queued here, the threads wait
-        without using the CPU and only the one whose turn it is polls,
-        against other processes.  Re-entrant, so that a thread opening a
-        second writer inside its first fails at SQLite's busy timeout, as
-        it did before, rather than waiting here for ever.
-        """
-        writers = self._writers
-        if writers is None:
-            yield
-            return
-        with writers:
-            yield
-
-    @contextlib.contextmanager
     def writer(self) -> Iterator[orm.Session]:
         """A session in a write transaction, committed on normal exit."""
         self.get_engine()
         token = self._immediate.set(True)
         try:
-            with self._write_turn(), \
+            with self._write_turn, \
                     self._ctx.writer.using(_Scope()) as session:
                 yield session
         finally:
@@ -150,7 +137,7 @@ class Database:
         self.get_engine()
         token = self._immediate.set(True)
         try:
-            with self._write_turn(), \
+            with self._write_turn, \
                     self._ctx.writer.connection.using(_Scope()) as connection:
                 yield connection
         finally:

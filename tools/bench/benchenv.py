@@ -16,9 +16,9 @@ REST client with optional Keystone tokens, and latency figures."""
 
 from __future__ import annotations
 
+import glob
 import http.client
 import json
-import glob
 import os
 import statistics
 import subprocess

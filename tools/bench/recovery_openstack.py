@@ -64,6 +64,7 @@ import sys
 import tempfile
 import time
 import types
+from collections.abc import Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -117,8 +118,9 @@ class Masakari:
     hosts."""
 
     def __init__(self, bed: ob.Bed, tmp: str,
-                 engine_threads: int | None = None,
-                 engine_options: list[str] = ()) -> None:
+                 engine_options: Sequence[str] = ()) -> None:
+        """``engine_options``: ``NAME=VALUE`` [DEFAULT] options of the
+        configuration file the API and the engine share."""
         cloud = types.SimpleNamespace(region=bed.region, credentials={
             'auth_url': bed.auth_url, 'username': 'masakari',
             'password': bed.password, 'project_name': 'service',
@@ -135,10 +137,6 @@ class Masakari:
         for option in engine_options:
             name, _, value = option.partition('=')
             self.dep.extra['DEFAULT'][name] = value
-        if engine_threads is not None:
-            # The engine reads the API's configuration file.
-            self.dep.extra['DEFAULT']['host_failure_recovery_threads'] = \
-                str(engine_threads)
         try:
             self.dep.start_api()
             self.client = benchenv.Client(self.dep.api.port, cloud,
@@ -250,7 +248,10 @@ def main() -> None:
     bed = ob.Bed.load()
     nova = ob.Nova(bed, bed.token('admin', 'admin'))
     tmp = tempfile.TemporaryDirectory(prefix='masakari-bench-')
-    ours = Masakari(bed, tmp.name, args.engine_threads, args.engine_option)
+    options = list(args.engine_option)
+    if args.engine_threads is not None:
+        options.append(f'host_failure_recovery_threads={args.engine_threads}')
+    ours = Masakari(bed, tmp.name, options)
     bare = Bare(ob.Nova(bed, bed.token('masakari', 'service')),
                 args.bare_workers)
     bare.warm_up()

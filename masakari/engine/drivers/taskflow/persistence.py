@@ -38,7 +38,6 @@ from taskflow.utils import persistence_utils as p_utils
 from masakari.db import session as db_session
 
 SQL_BACKENDS = frozenset({"sqlite", "mysql", "postgresql"})
-SQLITE_POOL_SIZE = 10
 
 
 class SharedConnectionBackend(impl_sqlalchemy.SQLAlchemyBackend):
@@ -82,7 +81,7 @@ def _pooled_sqlite_file(conf: dict) -> dict:
         return conf
     engine_args = {
         "poolclass": sa.pool.QueuePool,
-        "pool_size": SQLITE_POOL_SIZE,
+        "pool_size": db_session.SQLITE_POOL_SIZE,
         "max_overflow": -1,
         "connect_args": {"check_same_thread": False},
     }

@@ -35,6 +35,8 @@ import uuid
 
 import pytest
 
+from masakari.testing import waits
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
                                     '..', '..'))
 ANSIBLE_DIR = os.path.join(REPO, 'deploy', 'ansible')
@@ -212,9 +214,7 @@ class RoleBed:
                 continue
         for pid in pids:
             _signal(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and any(map(_alive, pids)):
-            time.sleep(0.2)
+        waits.poll(lambda: not any(map(_alive, pids)), timeout, 0.2)
         for pid in pids:
             _signal(pid, signal.SIGKILL)
 
